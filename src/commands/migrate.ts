@@ -1,0 +1,59 @@
+import * as runtime from "../runtime/migrate.js";
+import type { Project } from "./project.js";
+
+export interface MigrateOptions {
+  strict?: boolean;
+  tag?: string;
+}
+
+function runtimeOptions(project: Project, options: MigrateOptions = {}) {
+  const c = project.config;
+  return {
+    url: c.url,
+    graph: project.graph(),
+    log: project.log,
+    versionTable: c.versionTable,
+    historyTable: c.historyTable,
+    transactionPerMigration: c.transactionPerMigration,
+    strict: options.strict,
+    tag: options.tag,
+    xArgs: c.x,
+  };
+}
+
+function offlineOptions(project: Project, options: MigrateOptions = {}) {
+  const { url, ...rest } = runtimeOptions(project, options);
+  return { ...rest, dialect: url.dialect };
+}
+
+export function upgrade(project: Project, target: string, options: MigrateOptions = {}) {
+  return runtime.upgrade(runtimeOptions(project, options), target);
+}
+
+export function downgrade(project: Project, target: string, options: MigrateOptions = {}) {
+  return runtime.downgrade(runtimeOptions(project, options), target);
+}
+
+export function stamp(project: Project, targets: string[], options: MigrateOptions & { purge?: boolean } = {}) {
+  return runtime.stamp(runtimeOptions(project, options), targets, { purge: options.purge });
+}
+
+export function current(project: Project) {
+  return runtime.current(runtimeOptions(project));
+}
+
+export function ensureVersion(project: Project) {
+  return runtime.ensureVersion(runtimeOptions(project));
+}
+
+export function upgradeSql(project: Project, range: string, options: MigrateOptions = {}) {
+  return runtime.upgradeSql(offlineOptions(project, options), range);
+}
+
+export function downgradeSql(project: Project, range: string, options: MigrateOptions = {}) {
+  return runtime.downgradeSql(offlineOptions(project, options), range);
+}
+
+export function stampSql(project: Project, targets: string[], options: MigrateOptions = {}) {
+  return runtime.stampSql(offlineOptions(project, options), targets);
+}
