@@ -3,11 +3,11 @@ import type { Revision } from "../graph/types.js";
 /**
  * Draw the revision graph as text, newest first, one lane per open branch (like `git log --graph`).
  * `revisions` must be in history order (every revision before its parents); `label` renders the text
- * after the node mark.
+ * after the node mark. Lanes sit on even columns, connectors (`/`, `\`) on odd ones.
  */
 export function drawGraph(revisions: readonly Revision[], label: (rev: Revision) => string): string[] {
   const out: string[] = [];
-  // Each lane waits for the revision id it will reach next.
+  // Each lane waits for the revision id it reaches next.
   let lanes: string[] = [];
   for (const rev of revisions) {
     let col = lanes.indexOf(rev.revision);
@@ -15,45 +15,51 @@ export function drawGraph(revisions: readonly Revision[], label: (rev: Revision)
       lanes.push(rev.revision);
       col = lanes.length - 1;
     }
-    out.push(`${lanes.map((_, i) => (i === col ? "*" : "|")).join(" ")}  ${label(rev)}`.trimEnd());
-
-    // Other lanes that were also waiting for this revision join it here (a branch point seen from above).
-    const joining = lanes.map((id, i) => (id === rev.revision && i !== col ? i : -1)).filter((i) => i >= 0);
+    // Other lanes waiting for this revision bend into its lane first (a branch point seen from above).
+    const joining = lanes.flatMap((id, i) => (id === rev.revision && i !== col ? [i] : []));
     if (joining.length) {
-      out.push(joinLine(lanes.length, col, joining));
+      out.push(joinLine(lanes.length, joining));
       lanes = lanes.filter((_, i) => !joining.includes(i));
     }
+    out.push(`${render(lanes.map((_, i) => (i === col ? "*" : "|")))}  ${label(rev)}`);
 
     const parents = rev.parents;
     if (parents.length === 0) {
       lanes.splice(col, 1);
       continue;
     }
-    // Parents already waited for by another lane are reached through that lane.
-    const fresh = parents.filter((p) => !lanes.includes(p) || p === parents[0]);
-    lanes[col] = fresh[0] ?? parents[0]!;
-    const extra = fresh.slice(1);
+    lanes[col] = parents[0]!;
+    // Further parents of a merge open lanes to the right, unless a lane already waits for them.
+    const extra = parents.slice(1).filter((p) => !lanes.includes(p));
     if (extra.length) {
       lanes.splice(col + 1, 0, ...extra);
-      out.push(splitLine(lanes.length, col, extra.length));
+      out.push(splitLine(lanes.length, col));
     }
   }
   return out;
 }
 
-/** `| |/` : lanes in `joining` bend back into `col`. */
-function joinLine(width: number, col: number, joining: number[]): string {
-  const cells: string[] = [];
+/** Lanes in `joining` (and every lane right of them) move one lane left: `|/`, `| |/`, `|/ /`. */
+function joinLine(width: number, joining: number[]): string {
+  const cells = new Array<string>(2 * width).fill(" ");
+  const first = Math.min(...joining);
   for (let i = 0; i < width; i++) {
-    if (joining.includes(i)) cells.push(i > col ? "/" : "\\");
-    else cells.push("|");
+    if (i < first) cells[2 * i] = "|";
+    else if (joining.includes(i) || i > first) cells[2 * i - 1] = "/";
   }
-  return cells.join(" ").trimEnd();
+  return cells.join("").trimEnd();
 }
 
-/** `|\` : a merge opens `count` new lanes to the right of `col`. */
-function splitLine(width: number, col: number, count: number): string {
-  const cells: string[] = [];
-  for (let i = 0; i < width; i++) cells.push(i > col && i <= col + count ? "\\" : "|");
-  return cells.join(" ").trimEnd();
+/** A merge opens lanes right of `col`; lanes further right move over: `|\`, `|\ \`. */
+function splitLine(width: number, col: number): string {
+  const cells = new Array<string>(2 * width).fill(" ");
+  for (let i = 0; i < width; i++) {
+    if (i <= col) cells[2 * i] = "|";
+    else cells[2 * i - 1] = "\\";
+  }
+  return cells.join("").trimEnd();
+}
+
+function render(marks: string[]): string {
+  return marks.join(" ");
 }

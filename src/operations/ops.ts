@@ -146,11 +146,14 @@ export interface DropTableCommentOp {
   readonly existingComment?: string | null;
 }
 
-/** Raw SQL. `params` are already in the dialect's placeholder style (see `convertParams`). */
+/**
+ * Raw SQL, as the user wrote it: `params` is an object for `:name` placeholders or an array for `?`
+ * (converted to the dialect's placeholder style when compiled, see `convertParams`).
+ */
 export interface ExecuteOp {
   readonly kind: "execute";
   readonly sql: string;
-  readonly params: readonly unknown[] | null;
+  readonly params: readonly unknown[] | Readonly<Record<string, unknown>> | null;
 }
 
 export interface BulkInsertOp {

@@ -20,7 +20,21 @@ export function sqlLiteral(dialect: DialectName, value: string): string {
   return dialect === "mysql" ? `'${escaped.replace(/\\/g, "\\\\")}'` : `'${escaped}'`;
 }
 
+/** Words that cannot stand bare as a table name in at least one dialect. */
+const RESERVED = new Set(
+  ("all and any as asc between by case check column constraint create cross current_date current_time " +
+    "current_timestamp current_user default delete desc distinct drop else end except exists false for foreign " +
+    "from full grant group having in index inner insert intersect into is join key left like limit not null " +
+    "offset on or order outer primary references right row rows select set table then to true union unique " +
+    "update user using values when where with").split(" "),
+);
+
+/**
+ * A table or constraint name as written in SQL: bare when it is a plain lower-case identifier
+ * (as Alembic prints `alembic_version`), quoted by the dialect's compiler otherwise.
+ */
 export function quoteName(dialect: DialectName, name: string): string {
+  if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
   return getCompiler(dialect).quoteIdentifier(name);
 }
 

@@ -5,9 +5,11 @@ import type {
   SqlType, StringType, Table, TableItem, TableOptions, TextType, TimeType, UniqueConstraint, UuidType,
 } from "./types.js";
 
-/** Recursively freeze a plain data structure. */
+/** Recursively freeze a plain data structure (plain objects and arrays; other objects are left alone). */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
     Object.freeze(value);
   }

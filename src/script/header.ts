@@ -9,7 +9,7 @@
  * only when they are plain literals. Nothing is compiled or executed, which keeps `history`,
  * `heads` and friends fast on projects with thousands of revisions.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { RevisionHeader } from "../graph/types.js";
 import { ScriptError } from "./errors.js";
@@ -38,6 +38,9 @@ const KEYWORDS_BEFORE_EXPRESSION = new Set([
 const LATER_EXPORT = /\bexport(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)+(?:const|let|var)\b/g;
 
 type Value = string | string[] | null;
+
+/** States of the scanner's `/` disambiguation. */
+const DIVISION = 0, REGEX = 1, AFTER_IDENT = 2;
 
 // Character codes used by the scanner.
 const TAB = 9, LF = 10, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, HASH = 35, DOLLAR = 36,
@@ -78,9 +81,40 @@ function continuesExpression(c: number): boolean {
  * cannot be read statically.
  */
 export function readRevisionHeader(path: string, source?: string): RevisionHeader {
-  const text = source ?? readFileSync(path, "utf8");
+  let text = source;
+  if (text === undefined) {
+    try {
+      text = readText(path);
+    } catch (error) {
+      throw new ScriptError(`Cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error });
+    }
+  }
   const absolute = isAbsolute(path) ? path : resolve(path);
   return new HeaderScanner(path, text).read(absolute);
+}
+
+let readBuffer: Buffer | undefined;
+
+/** Read a UTF-8 file through one reused buffer (fewer allocations and system calls than readFileSync). */
+function readText(path: string): string {
+  readBuffer ??= Buffer.allocUnsafe(64 * 1024);
+  const fd = openSync(path, "r");
+  try {
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger);
+        readBuffer = bigger;
+      }
+    }
+    return readBuffer.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The parts of a docstring the header exposes. */
@@ -95,25 +129,38 @@ export interface ParsedDocstring {
  * removed from each line, outer blank lines dropped; the message is the first paragraph.
  */
 export function parseDocstring(raw: string): ParsedDocstring {
-  const lines = raw.split("\n");
-  const out: string[] = [];
-  for (let line of lines) {
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    let i = 0;
-    while (i < line.length && (line[i] === " " || line[i] === "\t")) i++;
-    if (line[i] === "*") {
-      i++;
-      if (line[i] === " ") i++;
-      line = line.slice(i);
-    } else {
-      line = line.slice(i);
+  const lines: string[] = [];
+  const n = raw.length;
+  let lineStart = 0;
+  while (lineStart <= n) {
+    let lineEnd = raw.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = n;
+    // Strip indentation, then a leading `*` and one space after it.
+    let a = lineStart;
+    while (a < lineEnd && (raw.charCodeAt(a) === SPACE || raw.charCodeAt(a) === TAB)) a++;
+    if (raw.charCodeAt(a) === STAR) {
+      a++;
+      if (raw.charCodeAt(a) === SPACE) a++;
     }
-    out.push(line.trimEnd());
+    // Strip trailing whitespace (and the CR of CRLF).
+    let b = lineEnd;
+    while (b > a && isWhitespace(raw.charCodeAt(b - 1))) b--;
+    lines.push(raw.slice(a, b));
+    lineStart = lineEnd + 1;
   }
-  const docstring = out.join("\n").trim().replaceAll("*\\/", "*/");
-  const message = docstring.split(/\n[ \t]*\n/, 1)[0] ?? "";
-  const m = /^Create Date:[ \t]*(.*)$/m.exec(docstring);
-  const createDate = m ? (m[1] ?? "").trim() : null;
+  let docstring = lines.join("\n").trim();
+  if (docstring.includes("*\\/")) docstring = docstring.replaceAll("*\\/", "*/");
+  const blank = docstring.indexOf("\n\n");
+  const message = blank === -1 ? docstring : docstring.slice(0, blank);
+  let createDate: string | null = null;
+  const label = "Create Date:";
+  for (let at = docstring.indexOf(label); at !== -1; at = docstring.indexOf(label, at + 1)) {
+    if (at === 0 || docstring.charCodeAt(at - 1) === LF) {
+      const eol = docstring.indexOf("\n", at);
+      createDate = docstring.slice(at + label.length, eol === -1 ? undefined : eol).trim();
+      break;
+    }
+  }
   return { docstring, message, createDate };
 }
 
@@ -125,8 +172,15 @@ class HeaderScanner {
   /** Whether the last {@link skipTrivia} crossed a line break. */
   private sawNewline = false;
   private docRaw: string | null = null;
-  private readonly values = new Map<HeaderName, Value>();
-  private readonly lines = new Map<HeaderName, number>();
+  /** Values of the header exports, by index in HEADER_NAMES; undefined until found. */
+  private readonly values: (Value | undefined)[] = [undefined, undefined, undefined, undefined];
+  /** Offsets of the `export` keyword of each header export found, -1 until found. */
+  private readonly starts: number[] = [-1, -1, -1, -1];
+  private found = 0;
+  /** Offset of the declaration being read, for its error messages. */
+  private declStart = 0;
+  /** Position after the literal just read by readString/readTemplate/readArray. */
+  private end = 0;
   /** After all four exports were found and a later `export const` was seen: scan to the end. */
   private fullScan = false;
 
@@ -140,32 +194,25 @@ class HeaderScanner {
     this.leadingComments();
     this.code(false);
 
-    const revision = this.values.get("revision");
+    const revision = this.values[0];
     if (revision === undefined) {
       throw ScriptError.at(this.path, 1, "no 'export const revision = \"…\"' declaration found");
     }
-    const revLine = this.lines.get("revision") ?? 1;
-    if (typeof revision !== "string") {
-      throw ScriptError.at(this.path, revLine, "'revision' must be a string literal");
-    }
-    if (revision.length === 0) {
-      throw ScriptError.at(this.path, revLine, "'revision' must not be empty");
-    }
-    const down = this.values.get("downRevision");
+    // `revision` is checked to be a non-empty string where it is read.
+    const down = this.values[1];
     if (down === undefined) {
-      throw ScriptError.at(
-        this.path,
-        revLine,
+      this.fail(
+        this.starts[0] ?? 0,
         "no 'export const downRevision' declaration found (use null for a base revision)",
       );
     }
     const doc = this.docRaw === null ? { docstring: "", message: "", createDate: null }
       : parseDocstring(this.docRaw);
     return {
-      revision,
+      revision: revision as string,
       downRevisions: toList(down),
-      branchLabels: toList(this.values.get("branchLabels") ?? null),
-      dependsOn: toList(this.values.get("dependsOn") ?? null),
+      branchLabels: toList(this.values[2] ?? null),
+      dependsOn: toList(this.values[3] ?? null),
       message: doc.message,
       docstring: doc.docstring,
       createDate: doc.createDate,
@@ -188,6 +235,11 @@ class HeaderScanner {
 
   private fail(offset: number, why: string): never {
     throw ScriptError.at(this.path, this.lineOf(offset), why);
+  }
+
+  /** Fail at the line of the declaration being read. */
+  private declFail(why: string): never {
+    return this.fail(this.declStart, why);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -235,7 +287,9 @@ class HeaderScanner {
     const len = this.len;
     let p = this.pos;
     let depth = 0;
-    let regexOk = true;
+    // What a `/` here starts: a regular expression (REGEX), a division (DIVISION), or, after an
+    // identifier, either (`return /x/` vs `a / b`): decided only when a `/` does follow.
+    let slash = REGEX;
     while (p < len) {
       const c = s.charCodeAt(p);
       if (c <= SPACE || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029) {
@@ -251,28 +305,28 @@ class HeaderScanner {
           } else if (next === STAR) {
             const end = s.indexOf("*/", p + 2);
             p = end === -1 ? len : end + 2;
-          } else if (regexOk) {
+          } else if (slash === REGEX || (slash === AFTER_IDENT && this.keywordBefore(p))) {
             p = this.skipRegex(p);
-            regexOk = false;
+            slash = DIVISION;
           } else {
             p++;
-            regexOk = true;
+            slash = REGEX;
           }
           break;
         }
         case DQUOTE:
         case SQUOTE:
           p = this.skipString(p);
-          regexOk = false;
+          slash = DIVISION;
           break;
         case BACKTICK:
           p = this.skipTemplate(p);
-          regexOk = false;
+          slash = DIVISION;
           break;
         case LBRACE:
           depth++;
           p++;
-          regexOk = true;
+          slash = REGEX;
           break;
         case RBRACE:
           p++;
@@ -281,12 +335,12 @@ class HeaderScanner {
             return;
           }
           depth--;
-          regexOk = true;
+          slash = REGEX;
           break;
         case RPAREN:
         case RBRACKET:
           p++;
-          regexOk = false;
+          slash = DIVISION;
           break;
         default:
           if (isIdentStart(c)) {
@@ -297,21 +351,31 @@ class HeaderScanner {
               this.pos = p;
               if (this.exportDeclaration(start)) return;
               p = this.pos;
-              regexOk = true;
+              slash = REGEX;
             } else {
-              regexOk = KEYWORDS_BEFORE_EXPRESSION.has(s.slice(start, p));
+              slash = AFTER_IDENT;
             }
           } else if (c >= 48 && c <= 57) {
             p++;
             while (p < len && (isIdentPart(s.charCodeAt(p)) || s.charCodeAt(p) === DOT)) p++;
-            regexOk = false;
+            slash = DIVISION;
           } else {
             p++;
-            regexOk = true;
+            slash = REGEX;
           }
       }
     }
     this.pos = p;
+  }
+
+  /** Is the identifier just before `p` (a `/`) a keyword after which an expression starts? */
+  private keywordBefore(p: number): boolean {
+    const s = this.src;
+    let e = p;
+    while (e > 0 && isWhitespace(s.charCodeAt(e - 1))) e--;
+    let b = e;
+    while (b > 0 && isIdentPart(s.charCodeAt(b - 1))) b--;
+    return b < e && KEYWORDS_BEFORE_EXPRESSION.has(s.slice(b, e));
   }
 
   /** Skip a string in code; ends at the closing quote or, leniently, at the line's end. */
@@ -403,6 +467,11 @@ class HeaderScanner {
     return p;
   }
 
+  /** Is `word` at `p`, as a whole identifier? */
+  private wordAt(p: number, word: string): boolean {
+    return this.src.startsWith(word, p) && !isIdentPart(this.src.charCodeAt(p + word.length));
+  }
+
   private identAt(p: number): string | null {
     const s = this.src;
     if (p >= this.len || !isIdentStart(s.charCodeAt(p))) return null;
@@ -417,9 +486,11 @@ class HeaderScanner {
    * scan can stop (all four found and nothing that could be a duplicate follows).
    */
   private exportDeclaration(start: number): boolean {
+    const s = this.src;
     let p = this.skipTrivia(this.pos);
-    const kind = this.identAt(p);
-    if (kind !== "const" && kind !== "let" && kind !== "var") return false;
+    const kind = this.wordAt(p, "const") ? "const" : this.wordAt(p, "let") ? "let"
+      : this.wordAt(p, "var") ? "var" : null;
+    if (kind === null) return false;
     p = this.skipTrivia(p + kind.length);
     const name = this.identAt(p);
     if (name === null) {
@@ -427,97 +498,107 @@ class HeaderScanner {
       return false;
     }
     p += name.length;
-    const camel = SNAKE_CASE[name];
-    if (camel !== undefined) {
-      this.fail(start, `'${name}' is not recognized; the export is named '${camel}'`);
-    }
-    if (!(HEADER_NAMES as readonly string[]).includes(name)) {
+    const index = (HEADER_NAMES as readonly string[]).indexOf(name);
+    if (index === -1) {
+      const camel = SNAKE_CASE[name];
+      if (camel !== undefined) {
+        this.fail(start, `'${name}' is not recognized; the export is named '${camel}'`);
+      }
       this.pos = p;
       return false;
     }
-    const header = name as HeaderName;
-    const line = this.lineOf(start);
-    const at: (why: string) => never = (why) => {
-      throw ScriptError.at(this.path, line, why);
-    };
-    if (kind !== "const") at(`'${name}' must be declared with 'export const', not '${kind}'`);
-    const firstLine = this.lines.get(header);
-    if (firstLine !== undefined) {
-      at(`duplicate export of '${name}' (first declared at line ${firstLine})`);
+    this.declStart = start;
+    if (kind !== "const") this.declFail(`'${name}' must be declared with 'export const', not '${kind}'`);
+    const first = this.starts[index] ?? -1;
+    if (first !== -1) {
+      this.declFail(`duplicate export of '${name}' (first declared at line ${this.lineOf(first)})`);
     }
 
     // Optional type annotation, then `=`.
     p = this.skipTrivia(p);
-    if (this.src.charCodeAt(p) === COLON) p = this.skipTypeAnnotation(p + 1, name, at);
-    if (this.src.charCodeAt(p) !== EQ) at(`'${name}' must be initialized with a literal value`);
+    if (s.charCodeAt(p) === COLON) p = this.skipTypeAnnotation(p + 1, name);
+    if (s.charCodeAt(p) !== EQ) this.declFail(`'${name}' must be initialized with a literal value`);
     p = this.skipTrivia(p + 1);
 
     const valueStart = p;
     let value: Value;
-    const c = this.src.charCodeAt(p);
+    const c = s.charCodeAt(p);
     if (c === DQUOTE || c === SQUOTE) {
-      [value, p] = this.readString(p, name, at);
+      value = this.readString(p, name);
+      p = this.end;
     } else if (c === BACKTICK) {
-      [value, p] = this.readTemplate(p, name, at);
+      value = this.readTemplate(p, name);
+      p = this.end;
     } else if (c === LBRACKET) {
-      [value, p] = this.readArray(p, name, at);
+      value = this.readArray(p, name);
+      p = this.end;
     } else {
-      const word = this.identAt(p);
-      if (word === "null" || word === "undefined") {
+      if (this.wordAt(p, "null")) {
         value = null;
-        p += word.length;
+        p += 4;
+      } else if (this.wordAt(p, "undefined")) {
+        value = null;
+        p += 9;
       } else {
-        at(this.nonLiteral(name, valueStart));
+        this.declFail(this.nonLiteral(name, valueStart));
       }
     }
 
     // Optional `as const`, then the end of the statement.
     p = this.skipTrivia(p);
-    if (this.identAt(p) === "as") {
+    if (this.wordAt(p, "as")) {
       const q = this.skipTrivia(p + 2);
-      if (this.identAt(q) === "const") p = this.skipTrivia(q + 5);
+      if (this.wordAt(q, "const")) p = this.skipTrivia(q + 5);
     }
-    const end = this.src.charCodeAt(p);
-    if (p >= this.len || end === SEMI) {
-      if (end === SEMI) p++;
-    } else if (end === RBRACE || end === COMMA || !this.sawNewline || continuesExpression(end)) {
-      at(this.nonLiteral(name, valueStart));
+    const endChar = s.charCodeAt(p);
+    if (endChar === SEMI) {
+      p++;
+    } else if (endChar === COMMA) {
+      this.declFail(`declare '${name}' in an 'export const' statement of its own`);
+    } else if (p < this.len &&
+      (endChar === RBRACE || !this.sawNewline || continuesExpression(endChar))) {
+      this.declFail(this.nonLiteral(name, valueStart));
     }
 
-    if (header === "revision" && typeof value !== "string") {
-      at("'revision' must be a string literal");
+    if (index === 0) {
+      if (typeof value !== "string") this.declFail("'revision' must be a string literal");
+      if (value.length === 0) this.declFail("'revision' must not be empty");
     }
-    this.values.set(header, value);
-    this.lines.set(header, line);
+    this.values[index] = value;
+    this.starts[index] = start;
+    this.found++;
     this.pos = p;
 
-    if (this.values.size === HEADER_NAMES.length && !this.fullScan) {
+    if (this.found === HEADER_NAMES.length && !this.fullScan) {
       LATER_EXPORT.lastIndex = p;
-      if (!LATER_EXPORT.test(this.src)) return true;
+      if (!LATER_EXPORT.test(s)) return true;
       this.fullScan = true;
     }
     return false;
   }
 
   /** Skip `: Type` up to the `=` of the initializer. */
-  private skipTypeAnnotation(p: number, name: string, at: (why: string) => never): number {
+  private skipTypeAnnotation(p: number, name: string): number {
     const s = this.src;
-    for (;;) {
-      p = this.skipTrivia(p);
-      if (p >= this.len) at(`'${name}' must be initialized with a literal value`);
+    while (p < this.len) {
       const c = s.charCodeAt(p);
       if (c === EQ) {
         const next = s.charCodeAt(p + 1);
         if (next !== EQ && next !== GT) return p;
         p += 2;
       } else if (c === SEMI) {
-        at(`'${name}' must be initialized with a literal value`);
+        break;
+      } else if (c === SLASH) {
+        const q = this.skipTrivia(p);
+        p = q === p ? p + 1 : q;
       } else if (c === DQUOTE || c === SQUOTE) {
-        p = this.readString(p, name, at)[1];
+        this.readString(p, name);
+        p = this.end;
       } else {
         p++;
       }
     }
+    return this.declFail(`'${name}' must be initialized with a literal value`);
   }
 
   /** A message for a value that is not a literal, quoting the start of the expression. */
@@ -531,8 +612,8 @@ class HeaderScanner {
     return `'${name}' must be ${expected}, not an expression: ${expr || "(nothing)"}`;
   }
 
-  /** Read a quoted string literal at `p`; returns its value and the position after it. */
-  private readString(p: number, name: string, at: (why: string) => never): [string, number] {
+  /** Read a quoted string literal at `p`; sets {@link end} after it. */
+  private readString(p: number, name: string): string {
     const s = this.src;
     const q = s.charCodeAt(p);
     p++;
@@ -540,35 +621,39 @@ class HeaderScanner {
     let chunk = p;
     while (p < this.len) {
       const c = s.charCodeAt(p);
-      if (c === q) return [out + s.slice(chunk, p), p + 1];
+      if (c === q) {
+        this.end = p + 1;
+        return out + s.slice(chunk, p);
+      }
       if (c === LF || c === CR) break;
       if (c === BACKSLASH) {
-        out += s.slice(chunk, p);
-        [out, p] = this.escape(p, out);
-        chunk = p;
+        out = this.escape(p, out + s.slice(chunk, p));
+        p = chunk = this.end;
       } else {
         p++;
       }
     }
-    return at(`unterminated string in '${name}'`);
+    return this.declFail(`unterminated string in '${name}'`);
   }
 
-  /** Read a template literal without substitutions at `p`. */
-  private readTemplate(p: number, name: string, at: (why: string) => never): [string, number] {
+  /** Read a template literal without substitutions at `p`; sets {@link end} after it. */
+  private readTemplate(p: number, name: string): string {
     const s = this.src;
     p++;
     let out = "";
     let chunk = p;
     while (p < this.len) {
       const c = s.charCodeAt(p);
-      if (c === BACKTICK) return [out + s.slice(chunk, p), p + 1];
+      if (c === BACKTICK) {
+        this.end = p + 1;
+        return out + s.slice(chunk, p);
+      }
       if (c === DOLLAR && s.charCodeAt(p + 1) === LBRACE) {
-        at(`'${name}' must be a literal: template literals with \${…} substitutions are not`);
+        this.declFail(`'${name}' must be a literal: template literals with \${…} substitutions are not`);
       }
       if (c === BACKSLASH) {
-        out += s.slice(chunk, p);
-        [out, p] = this.escape(p, out);
-        chunk = p;
+        out = this.escape(p, out + s.slice(chunk, p));
+        p = chunk = this.end;
       } else if (c === CR) {
         out += `${s.slice(chunk, p)}\n`;
         p += s.charCodeAt(p + 1) === LF ? 2 : 1;
@@ -577,69 +662,80 @@ class HeaderScanner {
         p++;
       }
     }
-    return at(`unterminated template literal in '${name}'`);
+    return this.declFail(`unterminated template literal in '${name}'`);
   }
 
-  /** Decode the escape sequence at `p` (a backslash); returns the new text and position. */
-  private escape(p: number, out: string): [string, number] {
+  /** Decode the escape sequence at `p` (a backslash) onto `out`; sets {@link end} after it. */
+  private escape(p: number, out: string): string {
     const s = this.src;
     const e = s[p + 1];
+    this.end = p + 2;
     switch (e) {
-      case undefined: return [out, p + 1];
-      case "n": return [`${out}\n`, p + 2];
-      case "t": return [`${out}\t`, p + 2];
-      case "r": return [`${out}\r`, p + 2];
-      case "b": return [`${out}\b`, p + 2];
-      case "f": return [`${out}\f`, p + 2];
-      case "v": return [`${out}\v`, p + 2];
-      case "0": return [`${out}\0`, p + 2];
-      case "\r": return [out, s[p + 2] === "\n" ? p + 3 : p + 2];
-      case "\n": return [out, p + 2];
+      case undefined: this.end = p + 1; return out;
+      case "n": return `${out}\n`;
+      case "t": return `${out}\t`;
+      case "r": return `${out}\r`;
+      case "b": return `${out}\b`;
+      case "f": return `${out}\f`;
+      case "v": return `${out}\v`;
+      case "0": return `${out}\0`;
+      case "\r": if (s[p + 2] === "\n") this.end = p + 3; return out;
+      case "\n": return out;
       case "x": {
         const hex = s.slice(p + 2, p + 4);
-        if (/^[0-9a-fA-F]{2}$/.test(hex)) return [out + String.fromCharCode(parseInt(hex, 16)), p + 4];
-        return [out + e, p + 2];
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return out + e;
+        this.end = p + 4;
+        return out + String.fromCharCode(parseInt(hex, 16));
       }
       case "u": {
         if (s[p + 2] === "{") {
           const close = s.indexOf("}", p + 3);
           const hex = close === -1 ? "" : s.slice(p + 3, close);
-          if (/^[0-9a-fA-F]{1,6}$/.test(hex)) {
-            return [out + String.fromCodePoint(parseInt(hex, 16)), close + 1];
+          if (/^[0-9a-fA-F]{1,6}$/.test(hex) && parseInt(hex, 16) <= 0x10ffff) {
+            this.end = close + 1;
+            return out + String.fromCodePoint(parseInt(hex, 16));
           }
         } else {
           const hex = s.slice(p + 2, p + 6);
           if (/^[0-9a-fA-F]{4}$/.test(hex)) {
-            return [out + String.fromCharCode(parseInt(hex, 16)), p + 6];
+            this.end = p + 6;
+            return out + String.fromCharCode(parseInt(hex, 16));
           }
         }
-        return [out + e, p + 2];
+        return out + e;
       }
-      default: return [out + e, p + 2];
+      default: return out + e;
     }
   }
 
-  /** Read `[ "a", 'b', ]` at `p`. */
-  private readArray(p: number, name: string, at: (why: string) => never): [string[], number] {
+  /** Read `[ "a", 'b', ]` at `p`; sets {@link end} after it. */
+  private readArray(p: number, name: string): string[] {
     const s = this.src;
     const items: string[] = [];
     p++;
     for (;;) {
       p = this.skipTrivia(p);
-      if (p >= this.len) at(`unterminated array in '${name}'`);
+      if (p >= this.len) break;
       let c = s.charCodeAt(p);
-      if (c === RBRACKET) return [items, p + 1];
-      let item: string;
-      if (c === DQUOTE || c === SQUOTE) [item, p] = this.readString(p, name, at);
-      else if (c === BACKTICK) [item, p] = this.readTemplate(p, name, at);
-      else return at(`'${name}' must list string literals only, not: ${this.snippet(p)}`);
-      items.push(item);
-      p = this.skipTrivia(p);
+      if (c === RBRACKET) {
+        this.end = p + 1;
+        return items;
+      }
+      if (c === DQUOTE || c === SQUOTE) items.push(this.readString(p, name));
+      else if (c === BACKTICK) items.push(this.readTemplate(p, name));
+      else this.declFail(`'${name}' must list string literals only, not: ${this.snippet(p)}`);
+      p = this.skipTrivia(this.end);
       c = s.charCodeAt(p);
-      if (c === COMMA) p++;
-      else if (c === RBRACKET) return [items, p + 1];
-      else at(`unterminated array in '${name}' (expected ',' or ']')`);
+      if (c === COMMA) {
+        p++;
+      } else if (c === RBRACKET) {
+        this.end = p + 1;
+        return items;
+      } else {
+        break;
+      }
     }
+    return this.declFail(`unterminated array in '${name}' (expected ',' or ']')`);
   }
 
   private snippet(p: number): string {

@@ -120,7 +120,11 @@ export function renderTemplate(text: string, vars: Record<string, string>, sourc
     const name = m[1] ?? "";
     if (!Object.prototype.hasOwnProperty.call(vars, name)) {
       const known = Object.keys(vars).sort().join(", ");
-      throw ScriptError.at(source, line(), `unknown placeholder '\${${name}}' (known: ${known})`);
+      throw ScriptError.at(
+        source,
+        line(),
+        `unknown placeholder '\${${name}}' (known: ${known}; write '$\${' for a literal '\${')`,
+      );
     }
     const value = vars[name] ?? "";
     if (!value.includes("\n")) return value;

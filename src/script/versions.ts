@@ -2,8 +2,8 @@
  * The versions directories: listing revision files, reading their headers, and loading a
  * revision (or any user TypeScript module, such as `athanor.config.ts`) for execution.
  */
-import { existsSync, readdirSync, realpathSync, type Dirent } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
+import { resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RevisionHeader } from "../graph/types.js";
 import { ScriptError } from "./errors.js";
@@ -12,13 +12,6 @@ import { readRevisionHeader } from "./header.js";
 export interface ListRevisionFilesOptions {
   /** Also descend into sub-directories (Alembic's `recursive_version_locations`). */
   recursive?: boolean;
-}
-
-const REVISION_FILE = /\.(?:ts|mts|js|mjs)$/;
-const DECLARATION_FILE = /\.d\.(?:ts|mts)$/;
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -46,32 +39,44 @@ export function listRevisionFiles(dirs: string[], opts: ListRevisionFilesOptions
   return files;
 }
 
+function isRevisionFileName(name: string): boolean {
+  if (name.charCodeAt(0) === 46 /* . */) return false;
+  if (name.endsWith(".ts")) return !name.endsWith(".d.ts");
+  if (name.endsWith(".mts")) return !name.endsWith(".d.mts");
+  return name.endsWith(".js") || name.endsWith(".mjs");
+}
+
 function collect(dir: string, recursive: boolean, out: string[]): void {
-  let entries: Dirent[];
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  let names: string[];
+  const subdirs: string[] = [];
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    if (recursive) {
+      names = [];
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const name = entry.name;
+        if (name.charCodeAt(0) === 46 /* . */) continue;
+        if (entry.isDirectory()) {
+          if (name !== "node_modules") subdirs.push(name);
+        } else if (isRevisionFileName(name)) {
+          names.push(name);
+        }
+      }
+    } else {
+      // File types are not needed: a folder named like a revision file is not worth a stat call each.
+      names = readdirSync(dir).filter(isRevisionFileName);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOTDIR") throw new ScriptError(`${dir} is not a directory`);
     throw new ScriptError(`Cannot read directory ${dir}: ${(error as Error).message}`, { cause: error });
   }
-  const names: string[] = [];
-  const subdirs: string[] = [];
-  for (const entry of entries) {
-    const name = entry.name;
-    if (name.startsWith(".")) continue;
-    if (entry.isDirectory()) {
-      if (recursive && name !== "node_modules") subdirs.push(name);
-    } else if (REVISION_FILE.test(name) && !DECLARATION_FILE.test(name)) {
-      // Symbolic links count as files when they end like one.
-      if (entry.isFile() || entry.isSymbolicLink()) names.push(name);
-    }
-  }
-  names.sort(byName);
-  for (const name of names) out.push(join(dir, name));
+  // The default sort compares UTF-16 code units: byte order for ASCII names, like Python's sorted().
+  names.sort();
+  for (const name of names) out.push(prefix + name);
   if (recursive) {
-    subdirs.sort(byName);
-    for (const sub of subdirs) collect(join(dir, sub), true, out);
+    subdirs.sort();
+    for (const sub of subdirs) collect(prefix + sub, true, out);
   }
 }
 

@@ -1,0 +1,2 @@
+export * from "./types.js";
+export { RevisionGraph } from "./revision-graph.js";
