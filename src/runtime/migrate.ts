@@ -31,7 +31,7 @@ import { connect } from "../dialects/connect.js";
 import { getCompiler } from "../dialects/compilers.js";
 import type { Connection, DialectName, Statement } from "../dialects/types.js";
 import type { RevisionGraph } from "../graph/index.js";
-import type { MigrationStep, Revision } from "../graph/types.js";
+import type { MigrationStep } from "../graph/types.js";
 import type { OpExecutor } from "../operations/executor.js";
 import { Operations } from "../operations/index.js";
 import { loadRevisionModule } from "../script/versions.js";
@@ -69,11 +69,6 @@ export interface RuntimeOptions {
 }
 
 export type OfflineOptions = Omit<RuntimeOptions, "url"> & { dialect: DialectName };
-
-export interface StepResult {
-  revision: string;
-  direction: "up" | "down";
-}
 
 export interface MigrateResult<D extends "up" | "down"> {
   steps: { revision: string; direction: D }[];

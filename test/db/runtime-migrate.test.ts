@@ -3,7 +3,8 @@
  * version rows through branches and merges, the history table and checksum drift.
  */
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import * as runtime from "../../src/runtime/migrate.js";
@@ -231,6 +232,54 @@ await op.execute("INSERT INTO items (id) VALUES (1)");`,
           ],
         );
         assert.deepEqual(await versionRows(db2.url), ["ac0000000002"]);
+      } finally {
+        await db2.drop();
+        p.remove();
+      }
+    });
+
+    test("revision files as the SPEC writes them (import { sa } from 'athanor', op.createTable, ...)", async () => {
+      const db2 = await createTestDatabase(dialect);
+      const p = makeProject();
+      try {
+        const header = (rev: string, down: string | null, message: string) =>
+          `/**\n * ${message}\n *\n * Revision ID: ${rev}\n * Revises: ${down ?? ""}\n */\n` +
+          `import { type Op, sa } from "athanor";\n\n` +
+          `export const revision = "${rev}";\nexport const downRevision: string | string[] | null = ${JSON.stringify(down)};\n` +
+          `export const branchLabels: string[] | null = null;\nexport const dependsOn: string[] | null = null;\n\n`;
+        writeFileSync(
+          join(p.versions, "3a8f1c2d4b7e_add_users.ts"),
+          header("3a8f1c2d4b7e", null, "add users and orders tables") +
+            `export async function upgrade(op: Op): Promise<void> {
+  await op.createTable("users",
+    sa.column("id", sa.integer(), { primaryKey: true, autoincrement: true }),
+    sa.column("email", sa.string(255), { nullable: false }),
+  );
+}
+export async function downgrade(op: Op): Promise<void> {
+  await op.dropTable("users");
+}
+`,
+        );
+        writeFileSync(
+          join(p.versions, "9c3e5f8a1d2b_add_phone.ts"),
+          header("9c3e5f8a1d2b", "3a8f1c2d4b7e", "add phone_number to users") +
+            `export async function upgrade(op: Op): Promise<void> {
+  await op.addColumn("users", sa.column("phone_number", sa.string(20), { nullable: true }));
+  await op.createIndex("ix_users_phone_number", "users", ["phone_number"]);
+}
+export async function downgrade(op: Op): Promise<void> {
+  await op.dropIndex("ix_users_phone_number", { table: "users" });
+  await op.dropColumn("users", "phone_number");
+}
+`,
+        );
+        const opts = runtimeOptions(db2.url, p.versions);
+        assert.deepEqual((await runtime.upgrade(opts, "head")).current, ["9c3e5f8a1d2b"]);
+        assert.ok(opts.log.lines.includes("INFO  Running upgrade  -> 3a8f1c2d4b7e, add users and orders tables"));
+        assert.ok(opts.log.lines.includes("INFO  Running upgrade 3a8f1c2d4b7e -> 9c3e5f8a1d2b, add phone_number to users"));
+        assert.deepEqual((await runtime.downgrade(runtimeOptions(db2.url, p.versions), "base")).current, []);
+        assert.equal(await hasTable(db2.url, "users"), false);
       } finally {
         await db2.drop();
         p.remove();
