@@ -3,7 +3,7 @@
  * autogenerate can too.
  */
 import {
-  conditionText, deepFreeze, foreignKey, indexElements, isSqlExpression, isSqlType, table as makeTable,
+  clonePlain, conditionText, deepFreeze, foreignKey, indexElements, isSqlExpression, isSqlType, table as makeTable,
   validateServerDefault, type ForeignKeyOptions,
 } from "../schema/builders.js";
 import type { Column, Constraint, IndexElement, ServerDefault, SqlExpression, SqlType, Table, TableItem } from "../schema/types.js";
@@ -218,7 +218,7 @@ export function executeOp(sqlText: string | SqlExpression, params?: ExecuteParam
   }
   return deepFreeze({
     kind: "execute", sql: text,
-    params: params === undefined || params === null ? null : Array.isArray(params) ? [...params] : { ...(params as Record<string, unknown>) },
+    params: params === undefined || params === null ? null : clonePlain(params),
   });
 }
 
@@ -232,7 +232,7 @@ export function bulkInsertOp(target: string | Table, rows: readonly Record<strin
   return deepFreeze({
     kind: "bulkInsert", table: tableName,
     columns: typeof target === "string" ? null : target.columns,
-    rows: rows.map((r) => ({ ...r })),
+    rows: rows.map((r) => clonePlain(r)),
   });
 }
 

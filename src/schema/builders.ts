@@ -16,6 +16,20 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Copy plain objects and arrays recursively (other values, e.g. Dates and Buffers, are kept as they are). */
+export function clonePlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => clonePlain(v)) as T;
+  if (value !== null && typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = clonePlain(v);
+      return out as T;
+    }
+  }
+  return value;
+}
+
 function assertName(what: string, name: unknown): asserts name is string {
   if (typeof name !== "string" || name.length === 0) {
     throw new TypeError(`${what} must be a non-empty string, got ${JSON.stringify(name)}`);

@@ -5,7 +5,7 @@ import {
 
 export * from "./types.js";
 export {
-  deepFreeze, isSqlExpression, isSqlType, isIntegerType, tablePrimaryKey, isAutoincrement, conditionText,
+  deepFreeze, clonePlain, isSqlExpression, isSqlType, isIntegerType, tablePrimaryKey, isAutoincrement, conditionText,
   referentialAction, indexElements, validateServerDefault,
 } from "./builders.js";
 export type { ColumnOptions, ForeignKeyOptions, IndexOptions } from "./builders.js";

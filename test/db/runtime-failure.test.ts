@@ -145,15 +145,15 @@ await op.execute("INSERT INTO no_such_table (id) VALUES (1)");`,
           down: A,
           message: "slow one",
           upgrade: `await op.execute("CREATE TABLE ${dialect === "mysql" ? "IF NOT EXISTS " : ""}t2 (id integer)");
-if (process.env.ATHANOR_TEST_SLEEP) { ${sleep} }
+if (process.env.ATHANOR_TEST_SLEEP) { process.stderr.write("SLEEPING\\n"); ${sleep} }
 await op.execute("INSERT INTO t2 (id) VALUES (1)");`,
         });
         const child = startChild(
           { url: db.url, versions: p.versions, command: "upgrade", target: "head" },
           { ATHANOR_TEST_SLEEP: "1" },
         );
-        await child.waitForStderr(/Running upgrade aa00000000a1 -> bb00000000b2/);
-        await new Promise((r) => setTimeout(r, 300));
+        await child.waitForStderr(/Running upgrade aa00000000a1 -> bb00000000b2[^]*SLEEPING/);
+        await new Promise((r) => setTimeout(r, 200));
         child.kill("SIGKILL");
         const killed = await child.done;
         assert.equal(killed.signal, "SIGKILL");

@@ -212,3 +212,19 @@ test("Operations facade: argument validation", async () => {
   await assert.rejects(op.createEnum("m", []), /non-empty list/);
   await assert.rejects(op.execute(42 as never), /SQL string/);
 });
+
+test("ops copy user data instead of freezing it", () => {
+  const meta = { tags: ["a"] };
+  const rows = [{ id: 1, meta, raw: Buffer.from("x"), at: new Date(0) }];
+  const op = b.bulkInsertOp("t", rows);
+  assert.ok(Object.isFrozen(op.rows[0]));
+  assert.ok(!Object.isFrozen(meta) && !Object.isFrozen(meta.tags));
+  meta.tags.push("b");
+  assert.deepEqual((op.rows[0] as { meta: { tags: string[] } }).meta.tags, ["a"]);
+  assert.ok(Buffer.isBuffer(op.rows[0]!.raw));
+  const ids = [1, 2];
+  const ex = b.executeOp("SELECT * FROM t WHERE id = ANY(?)", [ids]);
+  ids.push(3);
+  assert.deepEqual(ex.params, [[1, 2]]);
+  assert.ok(!Object.isFrozen(ids));
+});
