@@ -35,7 +35,7 @@ export async function upgrade(op: Op): Promise<void> {
 }
 
 export async function downgrade(op: Op): Promise<void> {
-  await op.dropIndex("ix_orders_user_id", { table: "orders" });
+  // Dropping the table drops its indexes too (MySQL refuses to drop an index its FK still uses).
   await op.dropTable("orders");
   await op.dropTable("users");
 }
