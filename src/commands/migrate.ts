@@ -18,6 +18,7 @@ function runtimeOptions(project: Project, options: MigrateOptions = {}) {
     strict: options.strict,
     tag: options.tag,
     xArgs: c.x,
+    name: c.name,
   };
 }
 

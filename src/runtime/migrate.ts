@@ -66,6 +66,8 @@ export interface RuntimeOptions {
   tag?: string;
   /** `-x key=value` arguments, given to revision functions as `context.x`. */
   xArgs?: Record<string, string>;
+  /** The database of a multi-database config (`--name`), given to revision functions as `context.name`. */
+  name?: string;
 }
 
 export type OfflineOptions = Omit<RuntimeOptions, "url"> & { dialect: DialectName };
@@ -84,6 +86,8 @@ export interface MigrationContext {
   /** `-x key=value` arguments. */
   x: Record<string, string>;
   tag: string | undefined;
+  /** The database of a multi-database config (`--name`); multidb templates dispatch on it. */
+  name: string | undefined;
 }
 
 export const WAITING_MESSAGE = "Waiting for the migration lock held by another runner...";
@@ -304,7 +308,7 @@ function rowsText(rows: readonly string[]): string {
 }
 
 function migrationContext(opts: Omit<RuntimeOptions, "url">, dialect: DialectName, offline: boolean, direction: "up" | "down"): MigrationContext {
-  return { dialect, offline, direction, x: { ...(opts.xArgs ?? {}) }, tag: opts.tag };
+  return { dialect, offline, direction, x: { ...(opts.xArgs ?? {}) }, tag: opts.tag, name: opts.name };
 }
 
 async function callRevision(
