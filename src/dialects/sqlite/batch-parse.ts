@@ -136,6 +136,8 @@ export interface ParsedColumn {
   type: string;
   collate: string | null;
   autoincrement: boolean;
+  /** A generated column (`GENERATED ALWAYS AS (...)`); only with `allowGenerated` (otherwise parsing throws). */
+  generated?: boolean;
 }
 
 export interface ParsedTable {
@@ -182,7 +184,12 @@ function parseReferences(tokens: readonly Token[], sql: string, i: number, fk: P
   return i;
 }
 
-export function parseCreateTable(sql: string): ParsedTable {
+export interface ParseCreateTableOptions {
+  /** Accept generated columns (marked `generated: true`) instead of throwing (introspection reads them). */
+  allowGenerated?: boolean;
+}
+
+export function parseCreateTable(sql: string, options: ParseCreateTableOptions = {}): ParsedTable {
   const tokens = tokenize(sql);
   const open = tokens.findIndex((t) => isPunct(t, "("));
   if (open < 0) throw new Error("cannot parse CREATE TABLE: no column list");
@@ -265,6 +272,11 @@ export function parseCreateTable(sql: string): ParsedTable {
         const fk: ParsedForeignKey = { name: pending, columns: [colName], referentTable: "", referentColumns: [], deferrable: null, initiallyDeferred: null };
         i = parseReferences(tokens, sql, i, fk);
         result.foreignKeys.push(fk);
+      } else if (isWord(t, "GENERATED", "AS") && options.allowGenerated) {
+        while (i < b && isWord(tokens[i], "GENERATED", "ALWAYS", "AS")) i++;
+        if (isPunct(tokens[i], "(")) i = matchParen(tokens, i) + 1;
+        if (isWord(tokens[i], "STORED", "VIRTUAL")) i++;
+        col.generated = true;
       } else if (isWord(t, "GENERATED", "AS")) {
         throw new Error(`column "${colName}" is a generated column, which batch recreate does not support`);
       } else {
