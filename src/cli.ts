@@ -5,6 +5,8 @@ import { drawGraph } from "./commands/draw-graph.js";
 import { formatRevisionBlock, formatRevisionLine, revisionToJson } from "./commands/format.js";
 import { Project } from "./commands/project.js";
 import type { Revision } from "./graph/types.js";
+import { addExpandContractOptions } from "./commands/expand-contract.js";
+import { UsageError } from "./util/errors.js";
 
 /** Options every command accepts, before or after the command name. */
 interface GlobalOptions {
@@ -20,7 +22,6 @@ const VERSION = "0.1.0";
 /** Secrets seen so far, redacted from any error line. */
 const secrets = new Set<string>();
 
-class UsageError extends Error {}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -104,7 +105,7 @@ export function buildProgram(): Command {
       out("\nTemplates are used via the 'init' command, e.g.:\n\n  athanor init --template generic ./migrations");
     });
 
-  program
+  addExpandContractOptions(program
     .command("revision")
     .description("Create a new revision file")
     .option("-m, --message <message>", "message of the revision")
@@ -114,8 +115,14 @@ export function buildProgram(): Command {
     .option("--branch-label <label>", "branch label for the new revision (repeatable)", collect, [])
     .option("--depends-on <rev>", "revision the new one depends on (repeatable)", collect, [])
     .option("--rev-id <id>", "revision id to use instead of a generated one")
-    .option("--version-path <dir>", "versions folder for the new file")
+    .option("--version-path <dir>", "versions folder for the new file"))
     .action(async (opts, cmd: Command) => {
+      if (opts.expandContract) {
+        const project = await openProject(cmd);
+        const { expandContractFromOptions } = await import("./commands/expand-contract.js");
+        for (const r of (await expandContractFromOptions(project, opts)) ?? []) out(`  Generating ${r.path} ...  done`);
+        return;
+      }
       if (opts.autogenerate) throw new Error("--autogenerate is not available yet in this version of athanor");
       const project = await openProject(cmd);
       const { revision } = await import("./commands/revision.js");
@@ -254,6 +261,9 @@ export function buildProgram(): Command {
       const m = await import("./commands/migrate.js");
       if (opts.sql) return void process.stdout.write(await m.upgradeSql(project, target, opts));
       if (target.includes(":")) throw new UsageError("Range revision not allowed (start:end works only with --sql)");
+      // Print the zero-downtime findings for what is about to run; --strict refuses on errors.
+      const { lintBeforeUpgrade } = await import("./commands/lint.js");
+      await lintBeforeUpgrade(project, target, { strict: opts.strict });
       await m.upgrade(project, target, opts);
     });
 
@@ -295,6 +305,21 @@ export function buildProgram(): Command {
       const project = await openProject(cmd);
       const m = await import("./commands/migrate.js");
       await m.ensureVersion(project);
+    });
+
+  program
+    .command("lint")
+    .description("Zero-downtime safety report: pending revisions (default), a range a:b, one REV, or --all")
+    .argument("[range]", "a:b, :b, a:, or one revision (default: revisions not applied yet)")
+    .option("--all", "lint every revision")
+    .addOption(new Option("--dialect <dialect>", "dialect to lint for (default: the configured URL's)").choices(["postgresql", "mysql", "sqlite"]))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
+    .option("--rule <id>", "only this rule (repeatable)", collect, [])
+    .option("--list-rules", "list the rules and exit")
+    .action(async (range: string | undefined, opts, cmd: Command) => {
+      const lint = await import("./commands/lint.js");
+      if (opts.listRules) return void process.stdout.write(lint.ruleListText());
+      await lint.runLintCommand(await openProject(cmd), range, opts);
     });
 
   return program;

@@ -9,6 +9,7 @@ import type { CompileContext } from "../dialects/compiler-types.js";
 import { fillMysqlExisting } from "../dialects/mysql/compile-existing.js";
 import { reflectSqliteTable } from "../dialects/sqlite/batch-reflect.js";
 import type { DialectName, Statement } from "../dialects/types.js";
+import { runBackfill, type BackfillOptions, type BackfillResult } from "./backfill.js";
 import { BatchOperations } from "./batch.js";
 import {
   addColumnOp, alterColumnOp, bulkInsertOp, createCheckConstraintOp, createEnumOp, createForeignKeyOp, createIndexOp,
@@ -237,6 +238,14 @@ export class Operations {
     const op = executeOp(sql, params);
     const statement = convertParams(op.sql, op.params, this.dialect);
     return (await this.executor.query(statement)) as T[];
+  }
+
+  /**
+   * Update a table in bounded primary-key batches, each its own short transaction (outside the
+   * revision's transaction), resumable after a failure, with progress lines. See backfill.ts.
+   */
+  async backfill(table: string, options: BackfillOptions): Promise<BackfillResult> {
+    return runBackfill(this.executor, table, options);
   }
 
   // ---------------------------------------------------------------- batch and autocommit

@@ -34,6 +34,7 @@ import type { RevisionGraph } from "../graph/index.js";
 import type { MigrationStep } from "../graph/types.js";
 import type { OpExecutor } from "../operations/executor.js";
 import { Operations } from "../operations/index.js";
+import { applyRevisionTimeouts } from "../lint/timeouts.js";
 import { loadRevisionModule } from "../script/versions.js";
 import type { Logger } from "../util/log.js";
 import { MigrationError, errorText, shortSql } from "./errors.js";
@@ -248,6 +249,11 @@ class OnlineExecutor implements OpExecutor {
     this.dialect = s.dialect;
   }
 
+  /** Progress lines of long operations (op.backfill). */
+  get log(): Logger {
+    return this.s.log;
+  }
+
   reset(): void {
     this.ran = [];
     this.failed = undefined;
@@ -318,8 +324,10 @@ async function callRevision(
 ): Promise<void> {
   const mod = await loadRevisionModule(step.revision.path);
   const op = new Operations(executor);
+  const resetTimeouts = await applyRevisionTimeouts(executor, mod); // export const lockTimeout / statementTimeout
   if (step.direction === "up") await mod.upgrade(op, context);
   else await mod.downgrade(op, context);
+  await resetTimeouts();
 }
 
 function stepFailure(s: Session, step: MigrationStep, error: unknown, executor: OnlineExecutor): MigrationError {

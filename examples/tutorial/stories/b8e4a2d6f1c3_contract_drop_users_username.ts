@@ -1,0 +1,28 @@
+/**
+ * contract: drop users.username
+ *
+ * Revision ID: b8e4a2d6f1c3
+ * Revises: a5c1e7f3b9d2
+ * Create Date: 2026-04-09 09:00:00.000000
+ */
+import { type Op, sa } from "athanor";
+
+export const revision = "b8e4a2d6f1c3";
+export const downRevision: string | string[] | null = "a5c1e7f3b9d2";
+export const branchLabels: string[] | null = null;
+export const dependsOn: string[] | null = null;
+
+// Step 3 of 3, once every writer fills first_name/last_name.
+export async function upgrade(op: Op): Promise<void> {
+  await op.alterColumn("users", "first_name", { nullable: false, existingType: sa.string(50) });
+  await op.dropColumn("users", "username"); // its unique constraint goes with it
+}
+
+export async function downgrade(op: Op): Promise<void> {
+  await op.addColumn("users", sa.column("username", sa.string(50), { nullable: true }));
+  await op.execute("UPDATE users SET username = first_name || COALESCE('_' || last_name, '')");
+  await op.alterColumn("users", "username", { nullable: false, existingType: sa.string(50) });
+  // The name PostgreSQL gave the original column-level UNIQUE.
+  await op.createUniqueConstraint("users_username_key", "users", ["username"]);
+  await op.alterColumn("users", "first_name", { nullable: true, existingType: sa.string(50) });
+}

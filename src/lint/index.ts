@@ -1,0 +1,14 @@
+export { RULES, META_RULES, ruleById, typeChangeRisk } from "./rules.js";
+export type { LintRule, RuleContext, Severity, Breakage } from "./rules.js";
+export { lintRecorded, activeFindings, hasErrors, parseDisables, docsLink, DOCS_PATH } from "./engine.js";
+export type { Finding, LintOptions } from "./engine.js";
+export { recordRevision, LintOperations, lineInFile } from "./record.js";
+export type { RecordedRevision, RecordedEntry } from "./record.js";
+export { actionsOfOperation, typeInfo } from "./actions.js";
+export type { Action, TypeInfo } from "./actions.js";
+export { actionsOfSql, loadSqlParser } from "./sql.js";
+export { formatFindings, formatText, formatJson, formatGithub, summarize, summaryLine } from "./format.js";
+export type { LintFormat, LintSummary } from "./format.js";
+export { renderRuleDocs } from "./docs.js";
+export { parseDuration, readRevisionTimeouts, applyRevisionTimeouts } from "./timeouts.js";
+export type { RevisionTimeouts } from "./timeouts.js";
