@@ -322,6 +322,22 @@ export function buildProgram(): Command {
       await lint.runLintCommand(await openProject(cmd), range, opts);
     });
 
+  program
+    .command("test")
+    .description("Round-trip checks of the revisions on a throwaway database: single-head, upgrade, schema-matches, up-down, downgrade-no-trace, data")
+    .option("--only <checks>", "run only these checks (comma-separated)")
+    .option("--skip <checks>", "leave these checks out (comma-separated)")
+    .option("--heads <revs>", "expected heads (comma-separated) instead of a single head")
+    .addOption(formatOption())
+    .option("--junit <path>", "also write a JUnit XML report to this file")
+    .option("--keep-database", "keep the throwaway database (its URL is printed)")
+    .option("-v, --verbose", "log every migration step")
+    .action(async (opts, cmd: Command) => {
+      const project = await openProject(cmd);
+      const { runTestCommand } = await import("./commands/roundtrip.js");
+      await runTestCommand(project, opts);
+    });
+
   return program;
 }
 

@@ -9,3 +9,27 @@ export { GraphError } from "./graph/types.js";
 export type { Revision, RevisionHeader, MigrationStep } from "./graph/types.js";
 export { Project } from "./commands/project.js";
 export * from "./api.js";
+export {
+  testMigrations,
+  assertMigrations,
+  MigrationTestError,
+  testSingleHead,
+  testUpgrade,
+  testSchemaMatches,
+  testUpDown,
+  testDowngradeNoTrace,
+  testData,
+  textReport,
+  junitXml,
+} from "./testing/index.js";
+export type {
+  TestMigrationsOptions,
+  SingleCheckOptions,
+  TestReport,
+  CheckResult,
+  CheckName,
+  CheckStatus,
+  TestDb,
+  DataHookContext,
+  VerifyPhase,
+} from "./testing/index.js";

@@ -112,8 +112,9 @@ export async function downgrade(op: Op): Promise<void> {
                                   ON earlier.username = later.username AND earlier.id < later.id) AS taken)`,
   );
   await op.batchAlterTable("users", async (batch) => {
-    // The name PostgreSQL gave the original column-level UNIQUE (users_username_key).
-    await batch.createUniqueConstraint("users_username_key", ["username"]);
+    // Unnamed, like the original column-level UNIQUE: each database names it as it did then
+    // (users_username_key on PostgreSQL, username on MariaDB, unnamed on SQLite).
+    await batch.createUniqueConstraint(null, ["username"]);
     await batch.alterColumn("first_name", { nullable: true, existingType: sa.string(50) });
   });
   for (const sql of createTrigger(d)) await op.execute(sql);
