@@ -115,7 +115,8 @@ export function buildProgram(): Command {
     .option("--branch-label <label>", "branch label for the new revision (repeatable)", collect, [])
     .option("--depends-on <rev>", "revision the new one depends on (repeatable)", collect, [])
     .option("--rev-id <id>", "revision id to use instead of a generated one")
-    .option("--version-path <dir>", "versions folder for the new file"))
+    .option("--version-path <dir>", "versions folder for the new file")
+    .option("--rename <old:new>", "with --autogenerate: a dropped and an added table (old:new) or column (table.old:new) are one, renamed (repeatable)", collect, []))
     .action(async (opts, cmd: Command) => {
       if (opts.expandContract) {
         const project = await openProject(cmd);
@@ -123,8 +124,27 @@ export function buildProgram(): Command {
         for (const r of (await expandContractFromOptions(project, opts)) ?? []) out(`  Generating ${r.path} ...  done`);
         return;
       }
-      if (opts.autogenerate) throw new Error("--autogenerate is not available yet in this version of athanor");
       const project = await openProject(cmd);
+      if (opts.autogenerate) {
+        const { autogenerateRevision } = await import("./commands/autogenerate.js");
+        const result = await autogenerateRevision(project, {
+          message: opts.message,
+          head: opts.head,
+          splice: opts.splice,
+          branchLabels: opts.branchLabel,
+          dependsOn: opts.dependsOn,
+          revId: opts.revId,
+          versionPath: opts.versionPath,
+          renames: opts.rename,
+        });
+        const { lintRevisionFile, warnFindings } = await import("./commands/lint.js");
+        for (const r of result.revisions) {
+          out(`  Generating ${r.path} ...  done`);
+          warnFindings(await lintRevisionFile(project, r.path), project.log);
+        }
+        return;
+      }
+      if (opts.rename.length > 0) throw new UsageError("--rename needs --autogenerate");
       const { revision } = await import("./commands/revision.js");
       const result = await revision(project, {
         message: opts.message,
@@ -305,6 +325,16 @@ export function buildProgram(): Command {
       const project = await openProject(cmd);
       const m = await import("./commands/migrate.js");
       await m.ensureVersion(project);
+    });
+
+  program
+    .command("check")
+    .description("Check whether the database at head matches the schema (exit 1 when autogenerate would find upgrade operations)")
+    .addOption(formatOption())
+    .action(async (opts: { format: string }, cmd: Command) => {
+      const project = await openProject(cmd);
+      const { runCheckCommand } = await import("./commands/check.js");
+      await runCheckCommand(project, opts.format);
     });
 
   program

@@ -27,16 +27,16 @@ import {
 } from "../operations/build.js";
 import type { AlterColumnOp, BatchAlterTableOp, BatchChildOp, Operation } from "../operations/ops.js";
 import { reverseOperation } from "../operations/reverse.js";
-import { deepFreeze, isAutoincrement, isSqlExpression, tablePrimaryKey } from "../schema/builders.js";
+import { deepFreeze, isAutoincrement, tablePrimaryKey } from "../schema/builders.js";
 import type { DatabaseSchema } from "../schema/database-schema.js";
 import type {
   CheckConstraint, Column, Constraint, EnumType, ForeignKeyConstraint, Index, IndexElement, ReferentialAction,
   SqlType, Table, UniqueConstraint,
 } from "../schema/types.js";
 import { defaultKey, normalizeSqlExpression, renderDefault, typeKey, typeLabel } from "./normalize.js";
-import type {
-  AutogenerateHooks, AutogenWarning, MigrationPlan, RenameCandidate, Renames, SchemaDifference, SchemaItem,
-  SchemaObjectType,
+import {
+  AutogenerateError, type AutogenerateHooks, type AutogenWarning, type MigrationPlan, type RenameCandidate, type Renames,
+  type SchemaDifference, type SchemaItem, type SchemaObjectType,
 } from "./types.js";
 
 export interface CompareOptions {
@@ -53,9 +53,7 @@ export interface CompareOptions {
   hiddenIndexes?: Readonly<Record<string, readonly Index[]>>;
 }
 
-export class AutogenerateError extends Error {
-  override name = "AutogenerateError";
-}
+export { AutogenerateError };
 
 // ------------------------------------------------------------------------------------ helpers
 
@@ -91,6 +89,19 @@ function canonTable(t: Table): Table {
     columns: t.columns.map((c) => (c.unique || c.index ? { ...c, unique: false, index: false } : c)),
     constraints,
   });
+}
+
+/** SQLite keeps one index for identical UNIQUE constraints (and reports one): the first one stays. */
+function sqliteDedupe(t: Table): Table {
+  const seen = new Set<string>();
+  const constraints = t.constraints.filter((c) => {
+    if (c.kind !== "unique") return true;
+    const key = c.columns.join("\0");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return constraints.length === t.constraints.length ? t : deepFreeze({ ...t, constraints });
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -189,7 +200,6 @@ class Comparator {
   filterReflectedTable(t: Table): Table {
     const colOk = (c: Column) => this.includeName(c.name, "column", t.name);
     const columns = t.columns.filter(colOk);
-    const fkCols = t.constraints.filter((c): c is ForeignKeyConstraint => c.kind === "foreignKey").map((c) => c.columns);
     const jsonCols = new Set(t.columns.filter((c) => c.type.kind === "json" || /^(?:longtext|json)$/i.test(c.type.kind === "custom" ? c.type.sql : "")).map((c) => c.name.toLowerCase()));
     const constraints = t.constraints.filter((c) => {
       if (c.kind === "primaryKey") return true;
@@ -206,7 +216,6 @@ class Comparator {
       if (ix.name.startsWith("sqlite_autoindex_") || ix.name === "PRIMARY") return false;
       return this.includeName(ix.name, "index", t.name);
     });
-    void fkCols;
     return deepFreeze({ ...canonTable(t), columns, constraints, indexes });
   }
 
@@ -237,7 +246,7 @@ class Comparator {
     for (const t of target.tables) {
       if (skipTable(t.name)) continue;
       if (targetTables.has(t.name)) throw new AutogenerateError(`the target schema declares table '${t.name}' more than once`);
-      targetTables.set(t.name, canonTable(t));
+      targetTables.set(t.name, this.dialect === "sqlite" ? sqliteDedupe(canonTable(t)) : canonTable(t));
     }
     const reflectedTables = new Map<string, Table>();
     const ignoredReflected: Table[] = [];
@@ -281,7 +290,7 @@ class Comparator {
     this.tableRenameCandidates(keptRemoved, keptAdded);
 
     // ---- enums (PostgreSQL)
-    if (this.dialect === "postgresql") this.compareEnums(target, reflected, keptPairs, keptAdded, keptRemoved, ignoredReflected);
+    if (this.dialect === "postgresql") this.compareEnums(target, reflected, keptPairs, keptAdded, ignoredReflected);
 
     // ---- renames
     for (const [from, to] of renamedTables) {
@@ -291,7 +300,7 @@ class Comparator {
     }
 
     // ---- new tables
-    this.createTables(keptAdded, new Set([...keptPairs.map(([t]) => t.name)]));
+    this.createTables(keptAdded);
 
     // ---- existing tables
     for (const [t, r] of [...keptPairs].sort((a, b) => (a[0].name < b[0].name ? -1 : a[0].name > b[0].name ? 1 : 0))) {
@@ -374,8 +383,7 @@ class Comparator {
   // ---------------------------------------------------------------- enums
 
   private compareEnums(
-    target: DatabaseSchema, reflected: DatabaseSchema, pairs: [Table, Table][], added: Table[], removed: Table[],
-    ignored: Table[],
+    target: DatabaseSchema, reflected: DatabaseSchema, pairs: [Table, Table][], added: Table[], ignored: Table[],
   ): void {
     const targetEnums = new Map<string, EnumType>();
     const addEnum = (e: EnumType, where: string) => {
@@ -398,7 +406,6 @@ class Comparator {
       for (const t of reflected.tables) for (const c of t.columns) if (isEnumType(c.type) && c.type.name === name) out.push({ table: t.name, column: c });
       return out;
     };
-    void removed;
     for (const e of [...targetEnums.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (!this.includeObject(e, e.name, "enum", false, reflectedEnums.get(e.name) ?? null)) continue;
       const r = reflectedEnums.get(e.name);
@@ -471,7 +478,7 @@ class Comparator {
 
   // ---------------------------------------------------------------- new tables
 
-  private createTables(added: Table[], existing: Set<string>): void {
+  private createTables(added: Table[]): void {
     const pending = new Map(added.map((t) => [t.name, t]));
     const created = new Set<string>();
     const order: { table: Table; deferred: ForeignKeyConstraint[] }[] = [];
@@ -494,8 +501,8 @@ class Comparator {
       created.add(t.name);
       pending.delete(t.name);
     }
-    void existing;
     for (const { table, deferred } of order) {
+      this.reserveNames(table.name, table);
       const items = table.constraints.filter((c) => !deferred.includes(c as ForeignKeyConstraint));
       const bare: Table = deepFreeze({ ...table, constraints: items, indexes: [] });
       const op = createTableFrom(bare);
@@ -562,8 +569,17 @@ class Comparator {
 
   // ---------------------------------------------------------------- existing tables
 
+  /** Names a generated name must not take: those of the table's constraints and indexes, both sides. */
+  private reserveNames(table: string, ...tables: Table[]): void {
+    for (const x of tables) {
+      for (const c of x.constraints) if (c.name !== null) this.usedNames.add(`${table}\0${c.name}`);
+      for (const ix of x.indexes) this.usedNames.add(`${table}\0${ix.name}`);
+    }
+  }
+
   private compareTable(t: Table, r: Table): void {
     const table = t.name;
+    this.reserveNames(table, t, r);
     const ops: { adds: Operation[]; alters: Operation[]; drops: Operation[]; creates: Operation[]; comment: Operation[]; colDrops: Operation[]; fkDrops: Operation[]; fkCreates: Operation[] } = {
       adds: [], alters: [], drops: [], creates: [], comment: [], colDrops: [], fkDrops: [], fkCreates: [],
     };
@@ -614,7 +630,6 @@ class Comparator {
 
   private compareColumns(t: Table, r: Table, ops: { adds: Operation[]; alters: Operation[]; colDrops: Operation[] }): void {
     const table = t.name;
-    const tCols = new Map(t.columns.map((c) => [c.name, c]));
     const rCols = new Map(r.columns.map((c) => [c.name, c]));
     const pairs: [Column, Column][] = [];
     const added: Column[] = [];
@@ -641,7 +656,6 @@ class Comparator {
     const keptPairs = pairs.filter(([tc, rc]) => this.includeObject(tc, tc.name, "column", false, rc) && this.includeObject(rc, rc.name, "column", true, tc));
     const keptAdded = added.filter((c) => this.includeObject(c, c.name, "column", false, null));
     const keptRemoved = [...removed.values()].filter((c) => this.includeObject(c, c.name, "column", true, null));
-    void tCols;
 
     // rename candidates: a removed and an added column of the same type
     const pendingWarnings = new Map<string, AutogenWarning>();
@@ -668,7 +682,7 @@ class Comparator {
       this.diff({ kind: "addColumn", table, column: c.name, message: `added column '${table}.${c.name}'` });
     }
     for (const [tc, rc] of keptPairs) {
-      const op = this.compareColumn(table, tc, rc, pkCols, renamed.has(tc));
+      const op = this.compareColumn(table, tc, rc, pkCols, renamed.has(tc), tablePrimaryKey(t)?.columns ?? []);
       if (op) ops.alters.push(op);
     }
     for (const rc of keptRemoved) {
@@ -680,7 +694,16 @@ class Comparator {
     }
   }
 
-  private compareColumn(table: string, tc: Column, rc: Column, pkCols: readonly string[], renamed: boolean): Operation | null {
+  /** A column's type key in its table: SQLite's rowid alias is INTEGER whatever integer type was declared. */
+  private columnTypeKey(c: Column, pkCols: readonly string[]): string {
+    if (this.dialect === "sqlite" && pkCols.length === 1 && pkCols[0] === c.name && c.autoincrement !== false
+      && (c.type.kind === "integer" || c.type.kind === "bigInteger" || c.type.kind === "smallInteger")) return "INTEGER";
+    return typeKey(this.dialect, c.type);
+  }
+
+  private compareColumn(
+    table: string, tc: Column, rc: Column, pkCols: readonly string[], renamed: boolean, targetPkCols: readonly string[],
+  ): Operation | null {
     const ctx = { dialect: this.dialect, table };
     const change: AlterColumnOptions = {};
     const col = tc.name;
@@ -692,7 +715,9 @@ class Comparator {
     if (this.hooks.compareType !== false) {
       const hook = this.hooks.compareType;
       const verdict = hook ? hook(ctx, rc, tc, rc.type, tc.type) : undefined;
-      const changed = verdict === true || verdict === false ? verdict : typeKey(this.dialect, tc.type) !== typeKey(this.dialect, rc.type);
+      const changed = verdict === true || verdict === false
+        ? verdict
+        : this.columnTypeKey(tc, targetPkCols) !== this.columnTypeKey(rc, pkCols);
       if (changed) {
         change.type = tc.type;
         this.diff({
@@ -791,7 +816,9 @@ class Comparator {
     const poolCols = (p: UniqueConstraint | Index) => p.columns as readonly string[];
     const leftoverT: UniqueConstraint[] = [];
     for (const u of tUqs.filter((x) => x.name !== null)) {
-      const p = pool.find((x) => x.name === u.name);
+      // by name; else an unnamed one of the same columns (SQLite keeps one of two identical UNIQUEs)
+      const p = pool.find((x) => x.name === u.name)
+        ?? pool.find((x) => x.kind === "unique" && x.name === null && sameList(x.columns, u.columns));
       if (!p) {
         leftoverT.push(u);
         continue;
@@ -1119,5 +1146,3 @@ export function compareSchemas(target: DatabaseSchema, reflected: DatabaseSchema
   return new Comparator(options).run(target, reflected, options.excludeTables ?? []);
 }
 
-/** Whether a default is a raw SQL expression (for rendering). */
-export { isSqlExpression };

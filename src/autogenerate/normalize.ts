@@ -136,11 +136,26 @@ const SQLITE_SYNONYMS: [RegExp, string][] = [
   [/^CHARACTER VARYING/, "VARCHAR"],
 ];
 
+const typeSqlCache = new Map<string, string>();
+
 /** A type's DDL text normalised: upper case, single spaces, no blanks around commas and parentheses. */
 export function normalizeTypeSql(dialect: DialectName, sql: string): string {
+  const key = `${dialect}\0${sql}`;
+  let out = typeSqlCache.get(key);
+  if (out === undefined) {
+    out = normalizeTypeSqlUncached(dialect, sql);
+    if (typeSqlCache.size > 10000) typeSqlCache.clear();
+    typeSqlCache.set(key, out);
+  }
+  return out;
+}
+
+function normalizeTypeSqlUncached(dialect: DialectName, sql: string): string {
   let s = "";
   for (const [text, quoted] of splitStrings(sql.trim())) {
-    s += quoted ? text : text.toUpperCase().replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1");
+    s += quoted
+      ? text
+      : text.toUpperCase().replace(/\s+/g, " ").replace(/\s*,\s*/g, ",").replace(/\s*\(\s*/g, "(").replace(/\s*\)/g, ")");
   }
   s = s.replace(/^"([^"]+)"$/, "$1").replace(/ UNSIGNED$/, " UNSIGNED");
   const rules = dialect === "postgresql" ? PG_SYNONYMS : dialect === "mysql" ? MYSQL_SYNONYMS : SQLITE_SYNONYMS;

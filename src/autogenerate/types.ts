@@ -6,6 +6,11 @@ import type { DialectName } from "../dialects/types.js";
 import type { Operation } from "../operations/ops.js";
 import type { Column, Constraint, EnumType, Index, ServerDefault, SqlType, Table } from "../schema/types.js";
 
+/** Autogenerate can't proceed (not at head, no schema configured, an unusable schema, ...). */
+export class AutogenerateError extends Error {
+  override name = "AutogenerateError";
+}
+
 /** Kinds of schema objects the `includeName` / `includeObject` hooks see. */
 export type SchemaObjectType =
   | "table"

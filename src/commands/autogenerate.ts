@@ -3,46 +3,31 @@
  * `schema` modules), introspect the database (which must be at head), compare, and write the
  * difference as a revision (or report it).
  */
-import type { Command } from "commander";
-import { Option } from "commander";
-import { compareSchemas, AutogenerateError } from "../autogenerate/compare.js";
-import { formatWithProjectPrettier } from "../autogenerate/prettier.js";
+import type { RenamePrompt } from "../autogenerate/renames.js";
 import {
-  candidateKey, isInteractive, parseRenames, terminalPrompt, withRename, type RenamePrompt,
-} from "../autogenerate/renames.js";
-import { renderRevisionBody } from "../autogenerate/render.js";
-import type {
-  AutogenerateHooks, MigrationPlan, RenameCandidate, Renames, RevisionDirective,
+  AutogenerateError, type AutogenerateHooks, type MigrationPlan, type RenameCandidate, type Renames, type RevisionDirective,
 } from "../autogenerate/types.js";
-import { connect } from "../dialects/connect.js";
 import type { Connection, DialectName } from "../dialects/types.js";
 import type { DatabaseSchema } from "../schema/database-schema.js";
 import type { Index } from "../schema/types.js";
-import { loadTargetSchema } from "../schema/load-schema.js";
-import * as migrate from "./migrate.js";
 import { Project } from "./project.js";
-import { revision, type RevisionOptions, type RevisionResult } from "./revision.js";
+import type { RevisionOptions, RevisionResult } from "./revision.js";
+
+// The CLI imports this module at start-up: everything heavy (compilers, the runtime, the schema
+// loader) is imported when a command runs.
+const lazy = {
+  compare: () => import("../autogenerate/compare.js"),
+  render: () => import("../autogenerate/render.js"),
+  renames: () => import("../autogenerate/renames.js"),
+  prettier: () => import("../autogenerate/prettier.js"),
+  schema: () => import("../schema/load-schema.js"),
+  connect: () => import("../dialects/connect.js"),
+  migrate: () => import("./migrate.js"),
+  revision: () => import("./revision.js"),
+  introspect: () => import("../dialects/introspect.js"),
+};
 
 export { AutogenerateError };
-
-// ------------------------------------------------------------------------------------ introspection
-
-/** What `src/dialects/introspect.ts` provides. */
-interface IntrospectModule {
-  introspect(
-    connection: Connection,
-    options: { includeTable?: (name: string) => boolean; excludeTables?: string[] },
-  ): Promise<DatabaseSchema>;
-}
-
-async function loadIntrospect(): Promise<IntrospectModule> {
-  const spec: string = "../dialects/introspect.js";
-  try {
-    return (await import(spec)) as IntrospectModule;
-  } catch (error) {
-    throw new AutogenerateError(`database introspection is not available in this build (${(error as Error).message})`);
-  }
-}
 
 // ------------------------------------------------------------------------------------ hooks
 
@@ -89,7 +74,7 @@ export interface DatabaseComparison {
 /** Throw "Target database is not up to date." unless the database is at the scripts' heads. */
 export async function requireDatabaseAtHead(project: Project): Promise<void> {
   const graph = project.graph();
-  const state = await migrate.current(project);
+  const state = await (await lazy.migrate()).current(project);
   const want = [...graph.heads()].sort();
   const have = [...state.heads].sort();
   if (want.length !== have.length || want.some((h, i) => h !== have[i])) {
@@ -104,7 +89,7 @@ export async function loadProjectSchema(project: Project): Promise<DatabaseSchem
       `Can't proceed with autogenerate: ${project.config.configPath ?? "the config"} has no 'schema' option naming the module(s) that declare the target schema`,
     );
   }
-  return loadTargetSchema(project.config.schema);
+  return (await lazy.schema()).loadTargetSchema(project.config.schema);
 }
 
 /** Introspect the project's database (without the version and history tables). */
@@ -119,13 +104,13 @@ interface Reflection {
 }
 
 async function reflectProject(project: Project, hooks: AutogenerateHooks): Promise<Reflection> {
-  const { introspect } = await loadIntrospect();
-  const conn = await connect(project.config.url);
+  const { introspect } = await lazy.introspect();
+  const conn = await (await lazy.connect()).connect(project.config.url);
   try {
     const includeName = hooks.includeName;
     const schema = await introspect(conn, {
       ...(includeName ? { includeTable: (name: string) => includeName(name, "table", {}) !== false } : {}),
-      excludeTables: [project.config.versionTable, project.config.historyTable],
+      excludeTables: project.ownedTables(),
     });
     const hiddenIndexes = conn.dialect === "mysql" ? await mysqlHiddenIndexes(conn, schema) : {};
     return { schema, hiddenIndexes };
@@ -173,8 +158,10 @@ export async function compareDatabase(project: Project, options: CompareDatabase
   await requireDatabaseAtHead(project);
   const { schema: reflected, hiddenIndexes } = await reflectProject(project, hooks);
   const dialect = project.config.url.dialect;
+  const { compareSchemas } = await lazy.compare();
+  const { candidateKey, isInteractive, parseRenames, terminalPrompt, withRename } = await lazy.renames();
   let renames: Renames = Array.isArray(options.renames) ? parseRenames(options.renames) : ((options.renames as Renames | undefined) ?? {});
-  const excludeTables = [project.config.versionTable, project.config.historyTable];
+  const excludeTables = project.ownedTables();
   const run = () => compareSchemas(target, reflected, { dialect, hooks, renames, excludeTables, hiddenIndexes });
   let plan = run();
   warnUnusedRenames(project, renames, target, reflected);
@@ -272,6 +259,9 @@ export async function autogenerateRevision(project: Project, options: Autogenera
     if (Array.isArray(returned)) directives = returned;
   }
 
+  const { renderRevisionBody } = await lazy.render();
+  const { revision } = await lazy.revision();
+  const { formatWithProjectPrettier } = await lazy.prettier();
   const revisions: RevisionResult[] = [];
   for (const d of directives) {
     const body = renderRevisionBody(d);
@@ -297,81 +287,4 @@ export async function autogenerateRevision(project: Project, options: Autogenera
     revisions.push(result);
   }
   return { revisions, plan, directives };
-}
-
-// ------------------------------------------------------------------------------------ CLI
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** The `--rename` option for `revision --autogenerate` (for the CLI to add to its `revision` command). */
-export function renameOption(): Option {
-  return new Option(
-    "--rename <old:new>",
-    "with --autogenerate: treat a dropped and an added table (old:new) or column (table.old:new) as a rename (repeatable)",
-  ).argParser(collect).default([]);
-}
-
-interface GlobalOptions {
-  config?: string;
-  url?: string;
-  x?: string[];
-  name?: string;
-  quiet?: boolean;
-}
-
-function parseX(pairs: readonly string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const i = pair.indexOf("=");
-    if (i < 0) out[pair] = "";
-    else out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
-}
-
-async function defaultOpen(cmd: Command): Promise<Project> {
-  const g = cmd.optsWithGlobals() as GlobalOptions;
-  return Project.open({ configPath: g.config, url: g.url, x: parseX(g.x), name: g.name, quiet: g.quiet });
-}
-
-/**
- * Add the `check` command to the CLI program. `open` turns the command into a Project (the CLI's
- * own helper, so global options and secret redaction behave as for every other command).
- */
-export function registerAutogenerateCommands(program: Command, open: (cmd: Command) => Promise<Project> = defaultOpen): void {
-  program
-    .command("check")
-    .description("Check whether the database at head matches the schema (exit 1 when autogenerate would find upgrade operations)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (opts: { format: string }, cmd: Command) => {
-      const project = await open(cmd);
-      const { check, checkLines, CheckFailedError } = await import("./check.js");
-      const write = (line: string) => process.stdout.write(line + "\n");
-      let result: Awaited<ReturnType<typeof check>>;
-      try {
-        result = await check(project);
-      } catch (error) {
-        if (opts.format === "json" && error instanceof AutogenerateError && error.message === "Target database is not up to date.") {
-          write(JSON.stringify({ status: "outdated", message: error.message, differences: [] }, null, 2));
-        }
-        throw error;
-      }
-      if (opts.format === "json") {
-        write(JSON.stringify({
-          status: result.upToDate ? "ok" : "changes",
-          message: result.upToDate ? "No new upgrade operations detected." : "New upgrade operations detected.",
-          differences: result.differences,
-        }, null, 2));
-      } else if (result.upToDate) {
-        write("No new upgrade operations detected.");
-      } else {
-        for (const line of checkLines(result)) write(line);
-      }
-      if (!result.upToDate) {
-        const n = result.differences.length;
-        throw new CheckFailedError(`New upgrade operations detected: ${n} difference${n === 1 ? "" : "s"} (${result.differences.map((d) => d.message).join("; ")})`);
-      }
-    });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from "../config/load.js";
 import { RevisionGraph } from "../graph/index.js";
+import { DEFAULT_BACKFILL_TABLE } from "../config/defaults.js";
 import type { RevisionHeader } from "../graph/types.js";
 import { readRevisionHeaders } from "../script/index.js";
 import { createStreamLogger, type Logger } from "../util/log.js";
@@ -53,6 +54,11 @@ export class Project {
   graph(): RevisionGraph {
     this.#graph ??= RevisionGraph.build(this.headers());
     return this.#graph;
+  }
+
+  /** Tables athanor itself keeps in the database: never part of a schema diff. */
+  ownedTables(): string[] {
+    return [this.config.versionTable, this.config.historyTable, DEFAULT_BACKFILL_TABLE];
   }
 
   /** Forget cached headers and graph (after a new revision file is written). */

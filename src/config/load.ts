@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { DEFAULT_HISTORY_TABLE, DEFAULT_VERSION_TABLE } from "./defaults.js";
 import type { AthanorConfig, ConfigInput, DatabaseConfig } from "./types.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseUrl } from "./url.js";
 
@@ -143,8 +144,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     recursiveVersionLocations: selected.recursiveVersionLocations ?? false,
     url,
     urlSource,
-    versionTable: selected.versionTable ?? "athanor_version",
-    historyTable: selected.historyTable ?? "athanor_history",
+    versionTable: selected.versionTable ?? DEFAULT_VERSION_TABLE,
+    historyTable: selected.historyTable ?? DEFAULT_HISTORY_TABLE,
     transactionPerMigration: selected.transactionPerMigration ?? true,
     fileTemplate: selected.fileTemplate ?? "${rev}_${slug}",
     truncateSlugLength: selected.truncateSlugLength ?? 40,

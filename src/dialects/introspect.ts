@@ -27,6 +27,7 @@
  *   as `text()`), or that the server respells (MySQL lower-cases and adds display widths);
  * - anything the compiler renders differently from the declaration on purpose (see each compiler).
  */
+import { DEFAULT_BACKFILL_TABLE, DEFAULT_HISTORY_TABLE, DEFAULT_VERSION_TABLE } from "../config/defaults.js";
 import { isAutoincrement, isSqlExpression, tablePrimaryKey } from "../schema/builders.js";
 import type { DatabaseSchema } from "../schema/database-schema.js";
 import type {
@@ -37,11 +38,11 @@ import type { Connection, DialectName } from "./types.js";
 export interface IntrospectOptions {
   /** Keep only the tables for which this returns true (applied after `excludeTables`). */
   includeTable?: (name: string) => boolean;
-  /** Table names to leave out. Default: `["athanor_version", "athanor_history"]`. */
+  /** Table names to leave out. Default: athanor's own tables (version, history, backfill progress). */
   excludeTables?: string[];
 }
 
-export const DEFAULT_EXCLUDED_TABLES: readonly string[] = Object.freeze(["athanor_version", "athanor_history"]);
+export const DEFAULT_EXCLUDED_TABLES: readonly string[] = Object.freeze([DEFAULT_VERSION_TABLE, DEFAULT_HISTORY_TABLE, DEFAULT_BACKFILL_TABLE]);
 
 export async function introspect(connection: Connection, options: IntrospectOptions = {}): Promise<DatabaseSchema> {
   switch (connection.dialect) {

@@ -14,6 +14,7 @@
  * Offline (`--sql`), the backfill is rendered as one UPDATE statement (batches need the data).
  */
 import { createHash } from "node:crypto";
+import { DEFAULT_BACKFILL_TABLE } from "../config/defaults.js";
 import { getCompiler } from "../dialects/compilers.js";
 import type { DialectName, Statement } from "../dialects/types.js";
 import { isSqlExpression } from "../schema/builders.js";
@@ -66,7 +67,7 @@ export interface BackfillResult {
   resumed: boolean;
 }
 
-export const DEFAULT_BACKFILL_TABLE = "athanor_backfill";
+export { DEFAULT_BACKFILL_TABLE };
 const DEFAULT_BATCH_SIZE = 1000;
 
 function sqlText(v: string | SqlExpression): string {

@@ -8,12 +8,13 @@
  * The most recent checksum of each revision is what the drift check compares the file with.
  * Offline (`--sql`) output does not write history (it matches Alembic's output).
  */
+import { DEFAULT_HISTORY_TABLE } from "../config/defaults.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Connection, DialectName } from "../dialects/types.js";
 import { placeholder, quoteName } from "./version-table.js";
 
-export const DEFAULT_HISTORY_TABLE = "athanor_history";
+export { DEFAULT_HISTORY_TABLE };
 
 export function fileChecksum(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");

@@ -3,11 +3,12 @@
  * `alembic_version`. This module builds its SQL per dialect; online statements bind the ids
  * as parameters, offline (`--sql`) statements carry them as literals.
  */
+import { DEFAULT_VERSION_TABLE } from "../config/defaults.js";
 import type { Connection, DialectName, Statement } from "../dialects/types.js";
 import { getCompiler } from "../dialects/compilers.js";
 import { MigrationError } from "./errors.js";
 
-export const DEFAULT_VERSION_TABLE = "athanor_version";
+export { DEFAULT_VERSION_TABLE };
 
 /** Placeholder for the n-th (1-based) parameter. */
 export function placeholder(dialect: DialectName, n: number): string {

@@ -26,7 +26,6 @@ import { redactSecrets, type DatabaseUrl } from "../config/url.js";
 import { Project, type OpenProjectOptions } from "../commands/project.js";
 import type { RevisionGraph } from "../graph/index.js";
 import type { Revision } from "../graph/types.js";
-import { DEFAULT_BACKFILL_TABLE } from "../operations/backfill.js";
 import { MigrationError, errorText } from "../runtime/errors.js";
 import type { DatabaseSchema } from "../schema/database-schema.js";
 import type { RevisionModule } from "../script/versions.js";
@@ -277,8 +276,7 @@ async function schemaMatches(project: Project, url: DatabaseUrl): Promise<Omit<C
   const atTest = new Project({ ...project.config, url }, project.log);
   try {
     const result = await check(atTest);
-    // athanor's own op.backfill progress table is not part of any declared schema.
-    const differences = result.differences.filter((d) => d.table !== DEFAULT_BACKFILL_TABLE);
+    const differences = result.differences;
     const schemaFiles = project.config.schema.map((p) => relativeToCwd(p, project.config.cwd)).join(", ");
     if (result.upToDate || differences.length === 0) return { name: "schema-matches", status: "pass", message: `the database at head matches ${schemaFiles}` };
     const n = differences.length;

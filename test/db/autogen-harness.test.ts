@@ -8,9 +8,9 @@
  *   await h.close();
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { compareSchemas } from "../../src/autogenerate/compare.js";
 import type { AutogenerateHooks, SchemaDifference } from "../../src/autogenerate/types.js";
 import { autogenerateRevision, introspectProject, type AutogenerateOptions, type AutogenerateResult } from "../../src/commands/autogenerate.js";
@@ -43,10 +43,12 @@ export class Harness {
     readonly hooks: AutogenerateHooks,
   ) {}
 
-  static async create(dialect: DialectName, hooks: AutogenerateHooks = {}): Promise<Harness> {
+  /** `linkNodeModules`: give the project this repository's node_modules (for schema modules importing drizzle-orm). */
+  static async create(dialect: DialectName, hooks: AutogenerateHooks = {}, options: { linkNodeModules?: boolean } = {}): Promise<Harness> {
     const db = await createTestDatabase(dialect);
     const dir = mkdtempSync(join(tmpdir(), "athanor-autogen-"));
     initProject({ cwd: dir, directory: "migrations", template: "generic" });
+    if (options.linkNodeModules) symlinkSync(resolve(import.meta.dirname, "../../node_modules"), join(dir, "node_modules"), "dir");
     return new Harness(dialect, db, dir, hooks);
   }
 
@@ -123,10 +125,13 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    // ATHANOR_TEST_KEEP=1 keeps the project (schema modules and revision files) and the database
+    if (process.env.ATHANOR_TEST_KEEP) {
+      process.stderr.write(`kept ${this.dialect} project: ${this.dir} database: ${this.db.url}\n`);
+      return;
+    }
     await this.db.drop();
-    // ATHANOR_TEST_KEEP=1 keeps the project (schema modules and revision files) for inspection
-    if (process.env.ATHANOR_TEST_KEEP) process.stderr.write(`kept ${this.dialect} project: ${this.dir}\n`);
-    else rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
