@@ -74,7 +74,7 @@ export interface DatabaseComparison {
 /** Throw "Target database is not up to date." unless the database is at the scripts' heads. */
 export async function requireDatabaseAtHead(project: Project): Promise<void> {
   const graph = project.graph();
-  const state = await (await lazy.migrate()).current(project);
+  const state = await (await lazy.migrate()).current(project, { quiet: true });
   const want = [...graph.heads()].sort();
   const have = [...state.heads].sort();
   if (want.length !== have.length || want.some((h, i) => h !== have[i])) {

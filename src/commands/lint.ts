@@ -164,7 +164,7 @@ export async function lintBeforeUpgrade(
   let report: LintReport;
   try {
     const { current } = await import("./migrate.js");
-    const state = await current(project);
+    const state = await current(project, { quiet: true });
     const steps = graph.size === 0 ? [] : graph.planUpgrade(state.rows, target);
     report = await lintPlannedSteps(project, steps);
   } catch (error) {

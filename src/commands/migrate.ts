@@ -1,4 +1,5 @@
 import * as runtime from "../runtime/migrate.js";
+import { createMemoryLogger, type Logger } from "../util/log.js";
 import type { Project } from "./project.js";
 
 export interface MigrateOptions {
@@ -6,12 +7,12 @@ export interface MigrateOptions {
   tag?: string;
 }
 
-function runtimeOptions(project: Project, options: MigrateOptions = {}) {
+function runtimeOptions(project: Project, options: MigrateOptions = {}, log: Logger = project.log) {
   const c = project.config;
   return {
     url: c.url,
     graph: project.graph(),
-    log: project.log,
+    log,
     versionTable: c.versionTable,
     historyTable: c.historyTable,
     transactionPerMigration: c.transactionPerMigration,
@@ -39,8 +40,9 @@ export function stamp(project: Project, targets: string[], options: MigrateOptio
   return runtime.stamp(runtimeOptions(project, options), targets, { purge: options.purge });
 }
 
-export function current(project: Project) {
-  return runtime.current(runtimeOptions(project));
+/** The database's version rows and current heads. `quiet`: no "Context impl" lines (a look before another command). */
+export function current(project: Project, options: { quiet?: boolean } = {}) {
+  return runtime.current(runtimeOptions(project, {}, options.quiet ? createMemoryLogger() : project.log));
 }
 
 export function ensureVersion(project: Project) {
