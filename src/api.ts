@@ -62,4 +62,22 @@ export async function history(input: ProjectInput = {}, range?: string) {
   return inspect.history(await open(input), range);
 }
 
+/** `revision --autogenerate`: write the difference between the declared schema and the database as a revision. */
+export async function autogenerate(input: ProjectInput, options: import("./commands/autogenerate.js").AutogenerateOptions = {}) {
+  const { autogenerateRevision } = await import("./commands/autogenerate.js");
+  return autogenerateRevision(await open(input), options);
+}
+
+/** `check`: does the database at head match the declared schema? */
+export async function check(input: ProjectInput = {}) {
+  const { check: run } = await import("./commands/check.js");
+  return run(await open(input));
+}
+
+/** `lint`: zero-downtime findings for pending revisions, a range, or all. */
+export async function lint(input: ProjectInput = {}, selection: import("./commands/lint.js").LintSelection = {}) {
+  const { lint: run } = await import("./commands/lint.js");
+  return run(await open(input), selection);
+}
+
 export type { LoadConfigOptions };

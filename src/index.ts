@@ -4,6 +4,7 @@ export type { AthanorConfig, DatabaseConfig, ConfigContext } from "./config/type
 export { sa } from "./schema/index.js";
 export { Operations } from "./operations/index.js";
 export type { Op } from "./operations/index.js";
+export type { BackfillOptions } from "./operations/backfill.js";
 export { RevisionGraph } from "./graph/index.js";
 export { GraphError } from "./graph/types.js";
 export type { Revision, RevisionHeader, MigrationStep } from "./graph/types.js";
