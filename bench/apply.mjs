@@ -14,7 +14,7 @@
 // with `npm install --prefix bench/peers` when bench/peers/node_modules is missing).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -32,15 +32,26 @@ const { values } = parseArgs({
 const SIZES = values.sizes.split(",").map(Number);
 const RUNS = Number(values.runs);
 const HERE = import.meta.dirname;
-const CLI = resolve(HERE, "../dist/cli.js");
+const REPO = resolve(HERE, "..");
 const PEERS = join(HERE, "peers");
 const PYTHON = "/usr/bin/python3";
 const ADMIN_URL = process.env.ATHANOR_BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-if (!existsSync(CLI)) {
-  console.error(`bench/apply: ${CLI} is missing: run \`npm run build\` first`);
+if (!existsSync(join(REPO, "dist/cli.js"))) {
+  console.error("bench/apply: dist/cli.js is missing: run `npm run build` first");
   process.exit(1);
 }
+// A snapshot of the build (dist, package.json, templates; node_modules linked), so that a rebuild
+// while the bench runs (a long run, a shared work tree) can't change what is measured half-way.
+const SNAPSHOT = mkdtempSync(join(tmpdir(), "athanor-bench-dist-"));
+cpSync(join(REPO, "dist"), join(SNAPSHOT, "dist"), { recursive: true });
+cpSync(join(REPO, "templates"), join(SNAPSHOT, "templates"), { recursive: true });
+cpSync(join(REPO, "package.json"), join(SNAPSHOT, "package.json"));
+symlinkSync(join(REPO, "node_modules"), join(SNAPSHOT, "node_modules"));
+process.on("exit", () => rmSync(SNAPSHOT, { recursive: true, force: true }));
+const CLI = join(SNAPSHOT, "dist/cli.js");
+const git = (...args) => spawnSync("git", args, { cwd: REPO, encoding: "utf8" }).stdout.trim();
+const BUILD = `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "src") ? " + uncommitted src changes" : ""}`;
 if (!existsSync(join(PEERS, "node_modules"))) {
   console.error("installing the peers into bench/peers ...");
   const r = spawnSync("npm", ["install", "--prefix", PEERS, "--no-audit", "--no-fund"], { stdio: "inherit" });
@@ -445,7 +456,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ------------------------------------------------------------------------------ main
 
-console.error(`bench/apply: sizes ${SIZES.join(", ")}, ${RUNS} runs each (interleaved), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.error(`bench/apply: athanor ${BUILD}; sizes ${SIZES.join(", ")}, ${RUNS} runs each (interleaved), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const results = []; // { tool, label, n, kind: "apply"|"current"|"sql", seconds, peakMb, all? }
 const root = mkdtempSync(join(tmpdir(), "athanor-bench-apply-"));
 try {
@@ -576,4 +587,5 @@ if (SIZES.length >= 2) {
 }
 console.log("");
 for (const v of verdicts) console.log(`- ${v}`);
-console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}; waited ${fmt(waitedSeconds, 0)} s in all for a quiet CPU before timed commands`);
+console.log(`\nathanor build: ${BUILD}; node ${process.version}`);
+console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}; waited ${fmt(waitedSeconds, 0)} s in all for a quiet CPU before timed commands`);

@@ -37,6 +37,7 @@ import { Operations } from "../operations/index.js";
 import { applyRevisionTimeouts } from "../lint/timeouts.js";
 import { loadRevisionModule } from "../script/versions.js";
 import type { Logger } from "../util/log.js";
+import { OnlineExecutor } from "./online-executor.js";
 import { MigrationError, errorText, shortSql } from "./errors.js";
 import { DEFAULT_HISTORY_TABLE, createHistoryTable, fileChecksum, insertHistory, lastChecksums } from "./history-table.js";
 import {
@@ -236,53 +237,6 @@ async function rollback(s: Session): Promise<void> {
   await s.conn.rollback().catch(() => undefined);
 }
 
-/** Runs a revision's statements on the session's connection and remembers what ran. */
-class OnlineExecutor implements OpExecutor {
-  readonly offline = false;
-  readonly dialect: DialectName;
-  /** Statements of the current revision that completed. */
-  ran: Statement[] = [];
-  /** The statement that failed. */
-  failed: Statement | undefined;
-
-  constructor(private readonly s: Session) {
-    this.dialect = s.dialect;
-  }
-
-  /** Progress lines of long operations (op.backfill). */
-  get log(): Logger {
-    return this.s.log;
-  }
-
-  reset(): void {
-    this.ran = [];
-    this.failed = undefined;
-  }
-
-  private async exec(statement: Statement) {
-    try {
-      const result = await this.s.conn.execute(statement);
-      this.ran.push(statement);
-      return result;
-    } catch (error) {
-      this.failed = statement;
-      throw error;
-    }
-  }
-
-  async run(statements: Statement[]): Promise<void> {
-    for (const statement of statements) await this.exec(statement);
-  }
-
-  async query(statement: Statement): Promise<Record<string, unknown>[]> {
-    return (await this.exec(statement)).rows;
-  }
-
-  autocommit<T>(fn: () => Promise<T>): Promise<T> {
-    return autocommitBlock(this.s, fn);
-  }
-}
-
 /** Commit, run `fn` outside any transaction, begin again (`op.autocommitBlock`). */
 async function autocommitBlock<T>(s: Session, fn: () => Promise<T>): Promise<T> {
   if (!s.inTransaction) return fn();
@@ -408,7 +362,7 @@ async function checkDrift(s: Session, rows: string[]): Promise<void> {
 async function runPlan(s: Session, steps: MigrationStep[]): Promise<void> {
   if (steps.length === 0) return;
   if (!s.transactional) s.log.info("MySQL commits DDL implicitly; a failing revision may leave partial changes");
-  const executor = new OnlineExecutor(s);
+  const executor = new OnlineExecutor(s.conn, s.log, (fn) => autocommitBlock(s, fn));
   const runWide = !s.perMigration;
   if (runWide) await begin(s);
   try {

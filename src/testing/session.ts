@@ -16,15 +16,15 @@ import { performance } from "node:perf_hooks";
 import { redactSecrets, type DatabaseUrl } from "../config/url.js";
 import { connect } from "../dialects/connect.js";
 import { introspect } from "../dialects/introspect.js";
-import type { Connection, DialectName, Statement } from "../dialects/types.js";
+import type { Connection, DialectName } from "../dialects/types.js";
 import type { RevisionGraph } from "../graph/index.js";
 import type { MigrationStep, Revision } from "../graph/types.js";
 import { applyRevisionTimeouts } from "../lint/timeouts.js";
-import type { OpExecutor } from "../operations/executor.js";
-import { DEFAULT_BACKFILL_TABLE } from "../operations/backfill.js";
+import { DEFAULT_BACKFILL_TABLE } from "../config/defaults.js";
 import { Operations } from "../operations/index.js";
 import { convertParams, type ExecuteParams } from "../operations/params.js";
 import { MigrationError, errorText, shortSql } from "../runtime/errors.js";
+import { OnlineExecutor } from "../runtime/online-executor.js";
 import { createHistoryTable } from "../runtime/history-table.js";
 import { stepLabel, type MigrationContext } from "../runtime/migrate.js";
 import { createVersionTable, writeVersionRows } from "../runtime/version-table.js";
@@ -128,7 +128,7 @@ export class StepSession {
     const after = this.opts.graph.rowsForApplied(applied);
     const step: MigrationStep = { revision: rev, direction, rowsBefore: before, rowsAfter: after };
     if (this.opts.verbose) this.opts.log.info(stepLogLine(step));
-    const executor = new SessionExecutor(this);
+    const executor = new OnlineExecutor(this.conn, this.progressLog, (fn) => this.autocommit(fn));
     await this.begin();
     try {
       const mod = await loadRevisionModule(rev.path);
@@ -227,7 +227,7 @@ export class StepSession {
     }
   }
 
-  private failure(step: MigrationStep, error: unknown, executor: SessionExecutor): MigrationError {
+  private failure(step: MigrationStep, error: unknown, executor: OnlineExecutor): MigrationError {
     const rev = step.revision;
     const direction = step.direction === "up" ? "upgrade" : "downgrade";
     let message = `${direction} failed: ${errorText(error)}`;
@@ -238,46 +238,6 @@ export class StepSession {
       statement: executor.failed?.sql,
       cause: error,
     });
-  }
-}
-
-/** Runs a revision's statements on the session's connection. */
-class SessionExecutor implements OpExecutor {
-  readonly offline = false;
-  readonly dialect: DialectName;
-  ran: Statement[] = [];
-  failed: Statement | undefined;
-
-  constructor(private readonly s: StepSession) {
-    this.dialect = s.dialect;
-  }
-
-  /** Progress lines of long operations (op.backfill): shown only with `verbose`. */
-  get log(): Logger {
-    return this.s.progressLog;
-  }
-
-  private async exec(statement: Statement) {
-    try {
-      const result = await this.s.conn.execute(statement);
-      this.ran.push(statement);
-      return result;
-    } catch (error) {
-      this.failed = statement;
-      throw error;
-    }
-  }
-
-  async run(statements: Statement[]): Promise<void> {
-    for (const statement of statements) await this.exec(statement);
-  }
-
-  async query(statement: Statement): Promise<Record<string, unknown>[]> {
-    return (await this.exec(statement)).rows;
-  }
-
-  autocommit<T>(fn: () => Promise<T>): Promise<T> {
-    return this.s.autocommit(fn);
   }
 }
 
