@@ -188,3 +188,28 @@ export function inlineStatementFor(dialect: DialectName, statement: Statement): 
   if (consumed !== params.length) throw new Error(`statement has ${consumed} placeholder(s) but ${params.length} parameter(s)`);
   return out;
 }
+
+/**
+ * Whether `s` is one parenthesised group, `(...)`, with quotes respected (`backslashEscapes`: MySQL
+ * string literals, where a backslash escapes the next character).
+ */
+export function isFullyParenthesized(s: string, backslashEscapes = false): boolean {
+  if (!s.startsWith("(") || !s.endsWith(")")) return false;
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quote) {
+      if (backslashEscapes && ch === "\\" && quote === "'") { i++; continue; }
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === "`") quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")") {
+      depth--;
+      if (depth === 0 && i < s.length - 1) return false;
+    }
+  }
+  return depth === 0;
+}

@@ -27,6 +27,7 @@
  *   as `text()`), or that the server respells (MySQL lower-cases and adds display widths);
  * - anything the compiler renders differently from the declaration on purpose (see each compiler).
  */
+import { isFullyParenthesized } from "./compile-sql.js";
 import { DEFAULT_BACKFILL_TABLE, DEFAULT_HISTORY_TABLE, DEFAULT_VERSION_TABLE } from "../config/defaults.js";
 import { isAutoincrement, isSqlExpression, tablePrimaryKey } from "../schema/builders.js";
 import type { DatabaseSchema } from "../schema/database-schema.js";
@@ -81,31 +82,6 @@ export function strOrNull(v: unknown): string | null {
 
 export function sqlExpr(text: string): SqlExpression {
   return { kind: "sql", sql: text };
-}
-
-/**
- * Whether `s` is one parenthesised group, `(...)`, with quotes respected (`backslashEscapes`: MySQL
- * string literals, where a backslash escapes the next character).
- */
-export function isFullyParenthesized(s: string, backslashEscapes = false): boolean {
-  if (!s.startsWith("(") || !s.endsWith(")")) return false;
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quote) {
-      if (backslashEscapes && ch === "\\" && quote === "'") { i++; continue; }
-      if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === "'" || ch === '"' || ch === "`") quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")") {
-      depth--;
-      if (depth === 0 && i < s.length - 1) return false;
-    }
-  }
-  return depth === 0;
 }
 
 /** Strip redundant outer parentheses (all levels) and surrounding whitespace. */

@@ -2,33 +2,13 @@ import { isIntegerType, isSqlExpression } from "../../schema/builders.js";
 import type { Column, IndexElement, ServerDefault, SqlType, Table } from "../../schema/types.js";
 import type { AlterColumnOp, Operation } from "../../operations/ops.js";
 import { BaseCompiler, CompileError } from "../compile-base.js";
-import { formatDateUtc } from "../compile-sql.js";
+import { formatDateUtc, isFullyParenthesized } from "../compile-sql.js";
 import type { CompileContext, CompilePlan, TableRequirement } from "../compiler-types.js";
 import type { Statement } from "../types.js";
 import { planSqlite, sqliteTablesNeeded } from "./batch.js";
 
 const SIMPLE_DEFAULT = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9A-Fa-f]+|'(?:[^']|'')*'|[xX]'[0-9A-Fa-f]*'|NULL|TRUE|FALSE|CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)$/i;
 const CONSTANT_DEFAULT = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9A-Fa-f]+|'(?:[^']|'')*'|[xX]'[0-9A-Fa-f]*'|NULL|TRUE|FALSE)$/i;
-
-function fullyParenthesized(s: string): boolean {
-  if (!s.startsWith("(") || !s.endsWith(")")) return false;
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")") {
-      depth--;
-      if (depth === 0 && i < s.length - 1) return false;
-    }
-  }
-  return depth === 0;
-}
 
 /**
  * SQLite 3.35+. Native ADD COLUMN, RENAME COLUMN, RENAME TO and DROP COLUMN; everything else on an
@@ -68,7 +48,7 @@ export class SqliteCompiler extends BaseCompiler {
   override renderServerDefault(d: ServerDefault): string {
     if (!isSqlExpression(d)) return this.renderLiteral(d);
     const s = d.sql.trim();
-    return SIMPLE_DEFAULT.test(s) || fullyParenthesized(s) ? s : `(${s})`;
+    return SIMPLE_DEFAULT.test(s) || isFullyParenthesized(s) ? s : `(${s})`;
   }
 
   /** Whether ALTER TABLE ADD COLUMN accepts this default (no CURRENT_* and no expressions). */
