@@ -395,7 +395,7 @@ const TOOLS = [
   },
   {
     key: "psql",
-    label: "floor: psql -f of athanor's --sql output (same statements, one transaction per revision)",
+    label: "floor: psql -f of athanor's --sql output (one transaction per revision)",
     project: "athanor",
     apply: (db) => ["psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db.url, "-f", "upgrade.sql"], {}],
   },

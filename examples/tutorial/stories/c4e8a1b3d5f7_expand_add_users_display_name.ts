@@ -11,6 +11,8 @@ export const revision = "c4e8a1b3d5f7";
 export const downRevision: string | string[] | null = "b7d2e9f4a6c1";
 export const branchLabels: string[] | null = null;
 export const dependsOn: string[] | null = null;
+/** Give up (and let the deploy retry) rather than queue every query on users behind the ALTER. */
+export const lockTimeout = "5s";
 
 // Renaming full_name to display_name without downtime, step 1 of 3 (PostgreSQL).
 // The new column is added nullable and every write from now on is copied between the two

@@ -5,33 +5,22 @@
  * Revises: c4e8a1b3d5f7
  * Create Date: 2026-03-20 09:05:00.000000
  */
-import type { Op } from "athanor";
+import { type Op, sa } from "athanor";
 
 export const revision = "d1f5b8c2e9a4";
 export const downRevision: string | string[] | null = "c4e8a1b3d5f7";
 export const branchLabels: string[] | null = null;
 export const dependsOn: string[] | null = null;
 
-const BATCH = 1000;
-
-// Step 2 of 3: copy the rows written before the trigger existed, in batches of 1,000 so that
-// no statement holds row locks on the whole table (each batch is one short UPDATE).
-// `upgrade --sql` can't loop on what the database answers: there it prints one UPDATE.
+// Step 2 of 3: copy the rows written before the trigger existed, in primary-key batches of
+// 1,000 rows, each its own short transaction, so no statement holds row locks on the whole table
+// (resumable after a failure; `upgrade --sql` prints it as one UPDATE).
 export async function upgrade(op: Op): Promise<void> {
-  if (op.offline) {
-    await op.execute("UPDATE users SET display_name = full_name WHERE display_name IS DISTINCT FROM full_name");
-    return;
-  }
-  for (;;) {
-    const rows = await op.query(
-      `WITH batch AS (
-         SELECT id FROM users WHERE display_name IS DISTINCT FROM full_name ORDER BY id LIMIT ?
-       )
-       UPDATE users SET display_name = users.full_name FROM batch WHERE users.id = batch.id RETURNING users.id`,
-      [BATCH],
-    );
-    if (rows.length < BATCH) break;
-  }
+  await op.backfill("users", {
+    set: { display_name: sa.sql("full_name") },
+    where: "display_name IS DISTINCT FROM full_name",
+    batchSize: 1000,
+  });
 }
 
 export async function downgrade(_op: Op): Promise<void> {

@@ -11,6 +11,10 @@ export const revision = "e6a3c9d7f2b8";
 export const downRevision: string | string[] | null = "d1f5b8c2e9a4";
 export const branchLabels: string[] | null = null;
 export const dependsOn: string[] | null = null;
+export const lockTimeout = "5s";
+export const lintAllow = {
+  "drop-column": "contract phase: the code deployed after c4e8a1b3d5f7 reads and writes display_name only",
+};
 
 // Step 3 of 3, once no deployed code reads or writes full_name any more.
 export async function upgrade(op: Op): Promise<void> {

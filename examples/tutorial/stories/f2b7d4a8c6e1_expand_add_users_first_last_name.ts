@@ -11,6 +11,7 @@ export const revision = "f2b7d4a8c6e1";
 export const downRevision: string | string[] | null = "e6a3c9d7f2b8";
 export const branchLabels: string[] | null = null;
 export const dependsOn: string[] | null = null;
+export const lockTimeout = "5s";
 
 // Splitting username ("alice_smith") into first_name/last_name, step 1 of 3:
 // the new columns, nullable, so existing writers keep working.
