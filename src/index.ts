@@ -2,13 +2,11 @@
 export { defineConfig } from "./config/types.js";
 export type { AthanorConfig, DatabaseConfig, ConfigContext } from "./config/types.js";
 export { sa } from "./schema/index.js";
-export { Operations } from "./operations/index.js";
-export type { Op } from "./operations/index.js";
+export type { Op, Operations } from "./operations/index.js";
 export type { BackfillOptions } from "./operations/backfill.js";
 export { RevisionGraph } from "./graph/index.js";
 export { GraphError } from "./graph/types.js";
 export type { Revision, RevisionHeader, MigrationStep } from "./graph/types.js";
-export { Project } from "./commands/project.js";
 export * from "./api.js";
 export {
   testMigrations,

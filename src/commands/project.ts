@@ -3,7 +3,7 @@ import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from "../conf
 import { RevisionGraph } from "../graph/index.js";
 import { DEFAULT_BACKFILL_TABLE } from "../config/defaults.js";
 import type { RevisionHeader } from "../graph/types.js";
-import { readRevisionHeaders } from "../script/index.js";
+import { readRevisionHeaders } from "../script/versions.js";
 import { createStreamLogger, type Logger } from "../util/log.js";
 
 export class ProjectError extends Error {

@@ -33,9 +33,6 @@ import type { Connection, DialectName, Statement } from "../dialects/types.js";
 import type { RevisionGraph } from "../graph/index.js";
 import type { MigrationStep } from "../graph/types.js";
 import type { OpExecutor } from "../operations/executor.js";
-import { Operations } from "../operations/index.js";
-import { applyRevisionTimeouts } from "../lint/timeouts.js";
-import { loadRevisionModule } from "../script/versions.js";
 import type { Logger } from "../util/log.js";
 import { OnlineExecutor } from "./online-executor.js";
 import { MigrationError, errorText, shortSql } from "./errors.js";
@@ -276,6 +273,12 @@ async function callRevision(
   executor: OpExecutor,
   context: MigrationContext,
 ): Promise<void> {
+  // Loaded on the first step: `current` and `stamp` never need the op machinery or the TS loader.
+  const [{ loadRevisionModule }, { Operations }, { applyRevisionTimeouts }] = await Promise.all([
+    import("../script/versions.js"),
+    import("../operations/index.js"),
+    import("../lint/timeouts.js"),
+  ]);
   const mod = await loadRevisionModule(step.revision.path);
   const op = new Operations(executor);
   const resetTimeouts = await applyRevisionTimeouts(executor, mod); // export const lockTimeout / statementTimeout

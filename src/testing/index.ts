@@ -14,14 +14,20 @@
  */
 import { AssertionError } from "node:assert";
 import { failureText } from "./report.js";
-import { testMigrations, type TestMigrationsOptions } from "./run.js";
+import type { TestMigrationsOptions } from "./run.js";
 import type { CheckName, CheckResult, TestReport } from "./types.js";
 
-export { testMigrations, selectChecks, type TestMigrationsOptions } from "./run.js";
+// The runner (drivers, introspection, autogenerate) loads on first use: importing "athanor" stays cheap.
+export type { TestMigrationsOptions } from "./run.js";
 export { textReport, junitXml, failureSummary, failureText, checkLines } from "./report.js";
-export { diffSchemas, type SchemaDiff, type SchemaDiffEntry } from "./schema-diff.js";
+export type { SchemaDiff, SchemaDiffEntry } from "./schema-diff.js";
 export type { TestDb, DataHookContext, VerifyPhase } from "./session.js";
 export { CHECK_NAMES, type CheckName, type CheckResult, type CheckStatus, type RevisionRef, type TestReport } from "./types.js";
+
+/** Run the round-trip checks on a throwaway database; see {@link TestMigrationsOptions}. */
+export async function testMigrations(options: TestMigrationsOptions = {}): Promise<TestReport> {
+  return (await import("./run.js")).testMigrations(options);
+}
 
 /** Thrown by `assertMigrations` (and the per-check functions with `assert: true`): the readable report. */
 export class MigrationTestError extends AssertionError {
