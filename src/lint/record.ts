@@ -76,13 +76,24 @@ export function lineInFile(stack: string | undefined, file: string): number | nu
   return null;
 }
 
+/** Line of the innermost call from `file` on the current stack (structured call sites: no stack text is formatted). */
 function callerLine(file: string): number | null {
   const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
   Error.stackTraceLimit = 60;
+  Error.prepareStackTrace = (_error, sites) => sites;
   try {
-    return lineInFile(new Error().stack, file);
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, callerLine);
+    const fileUrl = pathToFileURL(file).href;
+    for (const site of holder.stack ?? []) {
+      const name = site.getFileName();
+      if (name === file || name === fileUrl) return site.getLineNumber();
+    }
+    return null;
   } finally {
     Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
   }
 }
 
