@@ -7,6 +7,7 @@ import { Project } from "./commands/project.js";
 import type { Revision } from "./graph/types.js";
 import { addExpandContractOptions } from "./commands/expand-contract.js";
 import { UsageError } from "./util/errors.js";
+import { athanorVersion } from "./util/version.js";
 
 /** Options every command accepts, before or after the command name. */
 interface GlobalOptions {
@@ -18,7 +19,6 @@ interface GlobalOptions {
   debug?: boolean;
 }
 
-const VERSION = "0.1.0";
 /** Secrets seen so far, redacted from any error line. */
 const secrets = new Set<string>();
 
@@ -68,7 +68,7 @@ function printRevisions(revs: Revision[], opts: { verbose?: boolean; format?: st
 export function buildProgram(): Command {
   const program = new Command("athanor")
     .description("Database schema migrations for TypeScript (PostgreSQL, MySQL/MariaDB, SQLite).")
-    .version(VERSION, "--version")
+    .version(`athanor ${athanorVersion()}`, "--version")
     .option("-c, --config <path>", "config file (default: athanor.config.ts)")
     .option("--url <url>", "database URL (overrides DATABASE_URL and the config)")
     .option("-x <key=value>", "extra argument passed to the config and hooks (repeatable)", collect, [])

@@ -23,7 +23,6 @@
  *   that fails (or is killed) half-way leaves the statements that already ran, and the version
  *   table still names the previous revision: the error says so.
  */
-import { readFileSync } from "node:fs";
 import { relative, isAbsolute } from "node:path";
 import { performance } from "node:perf_hooks";
 import { redactSecrets, type DatabaseUrl } from "../config/url.js";
@@ -34,6 +33,7 @@ import type { RevisionGraph } from "../graph/index.js";
 import type { MigrationStep } from "../graph/types.js";
 import type { OpExecutor } from "../operations/executor.js";
 import type { Logger } from "../util/log.js";
+import { athanorVersion } from "../util/version.js";
 import { OnlineExecutor } from "./online-executor.js";
 import { MigrationError, errorText, shortSql } from "./errors.js";
 import { DEFAULT_HISTORY_TABLE, createHistoryTable, fileChecksum, insertHistory, lastChecksums } from "./history-table.js";
@@ -96,19 +96,6 @@ const IMPL_NAMES: Record<DialectName, string> = {
   mysql: "MySQLImpl",
   sqlite: "SQLiteImpl",
 };
-
-let toolVersionCache: string | null | undefined;
-function toolVersion(): string | undefined {
-  if (toolVersionCache === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-      toolVersionCache = pkg.version ?? null;
-    } catch {
-      toolVersionCache = null;
-    }
-  }
-  return toolVersionCache ?? undefined;
-}
 
 function transactionalDdl(dialect: DialectName): boolean {
   return getCompiler(dialect).transactionalDdl;
@@ -328,7 +315,7 @@ async function runStep(s: Session, step: MigrationStep, executor: OnlineExecutor
       checksum,
       durationMs: performance.now() - started,
       tag: s.opts.tag,
-      toolVersion: toolVersion(),
+      toolVersion: athanorVersion(),
     });
     if (s.perMigration) await commit(s);
   } catch (error) {
