@@ -1,13 +1,14 @@
 /**
  * The rename written by `revision --expand-contract rename-column` (writeExpandContract), run on
- * PostgreSQL phase by phase while old code keeps inserting through the old column and new code through
- * the new one: no insert fails and no row loses its value; then every downgrade restores the phase before.
+ * PostgreSQL phase by phase while old code (one process) keeps inserting through the old column and new
+ * code (another process) through the new one: no insert fails and no row loses its value; then every downgrade restores the phase before.
  */
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import pg from "pg";
 import { writeExpandContract } from "../../src/commands/expand-contract.js";
 import { lintRevisions } from "../../src/commands/lint.js";
@@ -15,6 +16,8 @@ import { Project } from "../../src/commands/project.js";
 import { downgrade, upgrade } from "../../src/commands/migrate.js";
 import { createMemoryLogger } from "../../src/util/log.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.js";
+
+const INSERT_LOOP = resolve(import.meta.dirname, "../helpers/insert-loop.ts");
 
 const BASE = `import { type Op, sa } from "athanor";
 
@@ -36,33 +39,31 @@ export async function downgrade(op: Op): Promise<void> {
 }
 `;
 
-/** An application instance inserting rows in a loop on its own connection. */
+/** An application instance inserting rows in a loop: its own OS process (test/helpers/insert-loop.ts). */
 class Writer {
   readonly inserted: string[] = [];
   readonly errors: string[] = [];
-  private stopping = false;
-  private done: Promise<void> | undefined;
-  private readonly client: pg.Client;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private exited: Promise<void> | undefined;
 
-  constructor(url: string, private readonly column: "username" | "login", private readonly prefix: string) {
-    this.client = new pg.Client({ connectionString: url });
-  }
+  constructor(private readonly url: string, private readonly column: "username" | "login", private readonly prefix: string) {}
 
   async start(): Promise<void> {
-    await this.client.connect();
-    this.done = (async () => {
-      let i = 0;
-      while (!this.stopping) {
-        const value = `${this.prefix}-${++i}`;
-        try {
-          await this.client.query(`INSERT INTO users (${this.column}) VALUES ($1)`, [value]);
-          this.inserted.push(value);
-        } catch (error) {
-          this.errors.push(`${value}: ${(error as Error).message}`);
-        }
-        await new Promise((r) => setTimeout(r, 1));
+    const child = spawn(process.execPath, ["--import", "tsx", INSERT_LOOP, this.url, this.column, this.prefix], { stdio: "pipe" });
+    this.child = child;
+    this.exited = new Promise((resolveExit) => child.on("close", () => resolveExit()));
+    let pending = "";
+    child.stdout.on("data", (d: Buffer) => {
+      pending += String(d);
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith("ok ")) this.inserted.push(line.slice(3));
+        else if (line.startsWith("err ")) this.errors.push(line.slice(4));
       }
-    })();
+    });
+    child.stderr.on("data", (d: Buffer) => this.errors.push(`stderr: ${String(d).trim()}`));
+    await this.atLeast(1);
   }
 
   /** Wait until at least `n` more rows were inserted. */
@@ -72,9 +73,8 @@ class Writer {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    await this.done;
-    await this.client.end();
+    this.child?.stdin.end("stop\n");
+    await this.exited;
   }
 }
 

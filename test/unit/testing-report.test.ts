@@ -11,9 +11,10 @@ import type { DatabaseSchema } from "../../src/schema/database-schema.js";
 import type { Table } from "../../src/schema/types.js";
 import { diffSchemas } from "../../src/testing/schema-diff.js";
 import {
-  assertMigrations, failureSummary, junitXml, MigrationTestError, selectChecks, testMigrations, testSingleHead, textReport,
+  assertMigrations, failureSummary, junitXml, MigrationTestError, testMigrations, testSingleHead, textReport,
   type TestReport,
 } from "../../src/testing/index.js";
+import { selectChecks } from "../../src/testing/run.js";
 import { throwawayName, withDatabase } from "../../src/testing/throwaway.js";
 import { UsageError } from "../../src/util/errors.js";
 import { makeProject } from "../helpers/revisions.js";
