@@ -26,7 +26,7 @@
 import { createHash } from "node:crypto";
 import type { Command } from "commander";
 import type { Project } from "./project.js";
-import { revision, type RevisionResult } from "./revision.js";
+import type { RevisionResult } from "./revision.js";
 
 export type ExpandContractSpec =
   | { kind: "rename-column"; table: string; from: string; to: string; type: string; notNull?: boolean }
@@ -290,6 +290,7 @@ export async function writeExpandContract(project: Project, spec: ExpandContract
   const results: RevisionResult[] = [];
   let head = options.head ?? "head";
   for (const phase of phases) {
+    const { revision } = await import("./revision.js");
     const r = await revision(project, { message: phase.message, head, imports: phase.imports, upgrades: phase.upgrades, downgrades: phase.downgrades });
     results.push(r);
     head = r.revision;

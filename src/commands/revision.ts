@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { GraphError } from "../graph/types.js";
-import { generateRevisionId, validateRevisionId, writeRevisionFile } from "../script/index.js";
+import { generateRevisionId, validateRevisionId, writeRevisionFile } from "../script/write.js";
 import type { Project } from "./project.js";
 
 export interface RevisionOptions {
