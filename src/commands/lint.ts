@@ -12,6 +12,7 @@ import type { DialectName } from "../dialects/types.js";
 import type { MigrationStep, Revision } from "../graph/types.js";
 import { lintRecorded, hasErrors, type Finding } from "../lint/engine.js";
 import { formatFindings, summarize, summaryLine, displayPath, type LintFormat, type LintSummary } from "../lint/format.js";
+import { lintCacheDir, recordRevisionCached } from "../lint/cache.js";
 import { recordRevision, type RecordedRevision } from "../lint/record.js";
 import { META_RULES, RULES } from "../lint/rules.js";
 import { readRevisionHeader } from "../script/header.js";
@@ -62,7 +63,11 @@ async function run(project: Project, ordered: readonly Rev[], report: ReadonlySe
 }): Promise<LintReport> {
   const dialect = dialectOf(project, options.dialect);
   const recorded: RecordedRevision[] = [];
-  for (const rev of ordered) recorded.push(await recordRevision(rev, dialect));
+  const cacheDir = lintCacheDir(project.config.cwd);
+  for (const rev of ordered) {
+    // Revisions reported on are recorded afresh; the others only give context and may come from the cache.
+    recorded.push(report.has(rev.revision) ? await recordRevision(rev, dialect) : await recordRevisionCached(rev, dialect, cacheDir));
+  }
   const findings = lintRecorded(recorded, { dialect, report, rangeIsOneDeploy: options.rangeIsOneDeploy ?? true, rules: options.rules });
   const revisions = ordered.filter((r) => report.has(r.revision)).map((r) => r.revision);
   return { dialect, revisions, findings, summary: summarize(findings, revisions.length), failed: hasErrors(findings) };
