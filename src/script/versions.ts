@@ -131,7 +131,8 @@ function transformWithSucrase(opts: { source: string; filename?: string; ts?: bo
   if (opts.ts || /\.[cm]?tsx?$/.test(filename)) transforms.unshift("typescript");
   if (opts.jsx || /\.[jt]sx$/.test(filename)) transforms.push("jsx");
   try {
-    return { code: sucraseTransform(opts.source, { transforms, filePath: filename, production: true, keepUnusedImports: false }).code };
+    const code = sucraseTransform(opts.source, { transforms, filePath: filename, production: true, keepUnusedImports: false }).code;
+    return { code: withImportMeta(code) };
   } catch (error) {
     // Same shape as jiti's own parse errors, so loadError() finds the file and line.
     const loc = (error as { loc?: { line: number; column: number } }).loc;
@@ -139,6 +140,20 @@ function transformWithSucrase(opts: { source: string; filename?: string; ts?: bo
     // jiti does not throw a transform's error itself.
     throw loc ? new SyntaxError(`${message}\n  ${filename}:${loc.line}:${loc.column + 1}`) : error;
   }
+}
+
+/**
+ * The CommonJS that jiti evaluates has no `import.meta`: stand in an object with what Node gives ES
+ * modules (url, filename, dirname, resolve). A hoisted function appended at the end keeps line numbers.
+ */
+function withImportMeta(code: string): string {
+  if (!/\bimport\.meta\b/.test(code)) return code;
+  return (
+    code.replace(/\bimport\.meta\b/g, "__athanorImportMeta()") +
+    "\nfunction __athanorImportMeta() { const { pathToFileURL } = require(\"node:url\"); " +
+    "return { url: pathToFileURL(__filename).href, filename: __filename, dirname: __dirname, " +
+    "resolve: (specifier) => pathToFileURL(require.resolve(specifier)).href }; }\n"
+  );
 }
 
 function getJiti(): Promise<Jiti> {
