@@ -2,7 +2,7 @@
  * A persistent cache of recorded revisions, for the revisions lint only reads as context (what
  * earlier revisions created or validated). Without it, linting the one pending revision of a
  * 1,000-revision project would load and run all 1,000 files. Keyed by the file's bytes, the dialect
- * and athanor's version; revisions being reported are always recorded afresh.
+ * and the recording code itself; revisions being reported are always recorded afresh.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -18,6 +18,25 @@ export function lintCacheDir(cwd: string): string {
   return existsSync(modules) ? join(modules, ".cache", "athanor", "lint") : join(tmpdir(), "athanor-cache", "lint");
 }
 
+let codeId: string | undefined;
+/** Identifies the recording code itself, so a changed linter never reads entries an older one wrote. */
+function recorderCodeId(): string {
+  if (codeId === undefined) {
+    const hash = createHash("sha256").update(athanorVersion());
+    for (const name of ["record", "actions", "sql"]) {
+      for (const ext of [".js", ".ts"]) {
+        try {
+          hash.update(readFileSync(new URL(`./${name}${ext}`, import.meta.url)));
+        } catch {
+          // only one of .js (built) and .ts (sources under tsx) exists
+        }
+      }
+    }
+    codeId = hash.digest("hex").slice(0, 16);
+  }
+  return codeId;
+}
+
 export async function recordRevisionCached(
   rev: { revision: string; message: string; path: string },
   dialect: DialectName,
@@ -25,7 +44,7 @@ export async function recordRevisionCached(
 ): Promise<RecordedRevision> {
   let key: string;
   try {
-    key = createHash("sha256").update(readFileSync(rev.path)).update(`\0${dialect}\0${athanorVersion()}\0${rev.revision}`).digest("hex");
+    key = createHash("sha256").update(readFileSync(rev.path)).update(`\0${dialect}\0${recorderCodeId()}\0${rev.revision}`).digest("hex");
   } catch {
     return recordRevision(rev, dialect);
   }

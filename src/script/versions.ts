@@ -3,7 +3,9 @@
  * revision (or any user TypeScript module, such as `athanor.config.ts`) for execution.
  */
 import { existsSync, readdirSync, realpathSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RevisionHeader } from "../graph/types.js";
 import { transform as sucraseTransform } from "sucrase";
@@ -156,6 +158,15 @@ function withImportMeta(code: string): string {
   );
 }
 
+/**
+ * jiti keys its cache by the source text only, so the cache lives in a folder named after our
+ * transform's own code: a change to the transform can never serve stale output.
+ */
+function transpileCacheDir(): string {
+  const id = createHash("sha256").update(transformWithSucrase.toString()).update(withImportMeta.toString()).digest("hex").slice(0, 12);
+  return join(tmpdir(), "athanor-cache", `transpile-${id}`);
+}
+
 function getJiti(): Promise<Jiti> {
   jitiPromise ??= (async () => {
     const { createJiti } = await import("jiti");
@@ -169,6 +180,7 @@ function getJiti(): Promise<Jiti> {
     return createJiti(import.meta.url, {
       interopDefault: false,
       transform: transformWithSucrase,
+      fsCache: transpileCacheDir(),
       alias: { athanor: entry },
       ...(athanor === undefined ? {} : { virtualModules: { athanor } }),
     }) as Jiti;
