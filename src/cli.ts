@@ -118,35 +118,14 @@ export function buildProgram(): Command {
     .option("--version-path <dir>", "versions folder for the new file")
     .option("--rename <old:new>", "with --autogenerate: a dropped and an added table (old:new) or column (table.old:new) are one, renamed (repeatable)", collect, []))
     .action(async (opts, cmd: Command) => {
+      if (opts.rename.length > 0 && !opts.autogenerate) throw new UsageError("--rename needs --autogenerate");
+      const project = await openProject(cmd);
       if (opts.expandContract) {
-        const project = await openProject(cmd);
         const { expandContractFromOptions } = await import("./commands/expand-contract.js");
         for (const r of (await expandContractFromOptions(project, opts)) ?? []) out(`  Generating ${r.path} ...  done`);
         return;
       }
-      const project = await openProject(cmd);
-      if (opts.autogenerate) {
-        const { autogenerateRevision } = await import("./commands/autogenerate.js");
-        const result = await autogenerateRevision(project, {
-          message: opts.message,
-          head: opts.head,
-          splice: opts.splice,
-          branchLabels: opts.branchLabel,
-          dependsOn: opts.dependsOn,
-          revId: opts.revId,
-          versionPath: opts.versionPath,
-          renames: opts.rename,
-        });
-        const { lintRevisionFile, warnFindings } = await import("./commands/lint.js");
-        for (const r of result.revisions) {
-          out(`  Generating ${r.path} ...  done`);
-          warnFindings(await lintRevisionFile(project, r.path), project.log);
-        }
-        return;
-      }
-      if (opts.rename.length > 0) throw new UsageError("--rename needs --autogenerate");
-      const { revision } = await import("./commands/revision.js");
-      const result = await revision(project, {
+      const options = {
         message: opts.message,
         head: opts.head,
         splice: opts.splice,
@@ -154,8 +133,19 @@ export function buildProgram(): Command {
         dependsOn: opts.dependsOn,
         revId: opts.revId,
         versionPath: opts.versionPath,
-      });
-      out(`  Generating ${result.path} ...  done`);
+      };
+      if (!opts.autogenerate) {
+        const { revision } = await import("./commands/revision.js");
+        return void out(`  Generating ${(await revision(project, options)).path} ...  done`);
+      }
+      const { autogenerateRevision } = await import("./commands/autogenerate.js");
+      const result = await autogenerateRevision(project, { ...options, renames: opts.rename });
+      // What autogenerate wrote is linted at once: a generated drop or NOT NULL is a finding to read now.
+      const { lintRevisionFile, warnFindings } = await import("./commands/lint.js");
+      for (const r of result.revisions) {
+        out(`  Generating ${r.path} ...  done`);
+        warnFindings(await lintRevisionFile(project, r.path), project.log);
+      }
     });
 
   program
