@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import type { DialectName } from "../dialects/types.js";
 import type { MigrationStep, Revision } from "../graph/types.js";
 import { lintRecorded, hasErrors, type Finding } from "../lint/engine.js";
-import { formatFindings, summarize, summaryLine, displayPath, type LintFormat, type LintSummary } from "../lint/format.js";
+import { formatFindings, summarize, displayPath, type LintFormat, type LintSummary } from "../lint/format.js";
 import { lintCacheDir, recordRevisionCached } from "../lint/cache.js";
 import { recordRevision, type RecordedRevision } from "../lint/record.js";
 import { META_RULES, RULES } from "../lint/rules.js";
@@ -142,7 +142,7 @@ export async function lint(project: Project, selection: LintSelection = {}): Pro
     return lintRevisions(project, steps, { ...options, rangeIsOneDeploy: true });
   }
   const { current } = await import("./migrate.js");
-  const state = await current(project);
+  const state = await current(project, { quiet: true });
   const steps = graph.size === 0 ? [] : graph.planUpgrade(state.rows, "heads");
   return lintRevisions(project, steps, { ...options, rangeIsOneDeploy: true });
 }
@@ -212,6 +212,7 @@ export async function runLintCommand(project: Project, range: string | undefined
   const report = await lint(project, { range, all: opts.all, dialect: opts.dialect, rules: opts.rule.length ? opts.rule : undefined });
   process.stdout.write(formatFindings(opts.format, report.findings, report.revisions.length, report.dialect));
   if (report.failed) {
-    throw new Error(`${summaryLine(report.summary, report.dialect)}: refusing (error-severity findings remain)`);
+    const n = report.summary.errors;
+    throw new Error(`lint failed: ${n} error-severity finding${n === 1 ? "" : "s"} not suppressed (fix, or suppress with a reason)`);
   }
 }

@@ -74,7 +74,7 @@ describe("athanor lint (CLI)", { skip }, () => {
       assert.match(r.stdout, /safe alternative: Add the column nullable/);
       assert.match(r.stdout, /docs: docs\/lint-rules\.md#adding-required-column/);
       assert.match(r.stdout, /1 revision checked, 1 error/, "only the pending revision is linted");
-      assert.match(r.stderr, /^ERROR: athanor lint .*refusing/m);
+      assert.match(r.stderr, /^ERROR: lint failed: 1 error-severity finding not suppressed/m);
     }
   });
 
