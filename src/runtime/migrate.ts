@@ -25,6 +25,7 @@
  */
 import { relative, isAbsolute } from "node:path";
 import { performance } from "node:perf_hooks";
+import { DEFAULT_BACKFILL_TABLE } from "../config/defaults.js";
 import { redactSecrets, type DatabaseUrl } from "../config/url.js";
 import { connect } from "../dialects/connect.js";
 import { getCompiler } from "../dialects/compilers.js";
@@ -41,6 +42,7 @@ import {
   DEFAULT_VERSION_TABLE,
   createVersionTable,
   createVersionTableSql,
+  quoteName,
   readVersionRows,
   tableExists,
   versionStatementsSql,
@@ -142,6 +144,8 @@ interface Session {
   inTransaction: boolean;
   /** The step running now (for autocommit blocks). */
   step: MigrationStep | undefined;
+  /** athanor_backfill exists: downgrades clear it (see runStep). */
+  clearBackfillProgress?: boolean;
 }
 
 function onWait(log: Logger): () => void {
@@ -309,6 +313,11 @@ async function runStep(s: Session, step: MigrationStep, executor: OnlineExecutor
     }
     await callRevision(step, executor, migrationContext(s.opts, s.dialect, false, step.direction));
     await writeVersionRows(s.conn, s.versionTable, step.rowsBefore, step.rowsAfter);
+    // An interrupted op.backfill resumes from its progress row; once anything is downgraded the rows
+    // it had done may be gone (a dropped and re-added column), so no progress may survive a downgrade.
+    if (step.direction === "down" && s.clearBackfillProgress) {
+      await s.conn.execute({ sql: `DELETE FROM ${quoteName(s.dialect, DEFAULT_BACKFILL_TABLE)}` });
+    }
     await insertHistory(s.conn, s.historyTable, {
       revision: rev.revision,
       direction: step.direction,
@@ -353,6 +362,7 @@ async function runPlan(s: Session, steps: MigrationStep[]): Promise<void> {
   if (steps.length === 0) return;
   if (!s.transactional) s.log.info("MySQL commits DDL implicitly; a failing revision may leave partial changes");
   const executor = new OnlineExecutor(s.conn, s.log, (fn) => autocommitBlock(s, fn));
+  s.clearBackfillProgress = steps.some((step) => step.direction === "down") && (await tableExists(s.conn, DEFAULT_BACKFILL_TABLE));
   const runWide = !s.perMigration;
   if (runWide) await begin(s);
   try {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Connection, DialectName } from "../../src/dialects/types.js";
-import { upgrade, upgradeSql } from "../../src/runtime/migrate.js";
+import { downgrade, upgrade, upgradeSql } from "../../src/runtime/migrate.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/databases.js";
 import { makeProject, type TestProject } from "../helpers/revisions.js";
 import { inspect, runtimeOptions, versionRows } from "../helpers/runtime.js";
@@ -80,5 +80,47 @@ for (const dialect of DIALECTS) {
       const q = dialect === "mysql" ? "`" : '"';
       assert.ok(sql.includes(`UPDATE ${q}items${q} SET ${q}v${q} = src, ${q}touched${q} = touched + 1;`), sql);
     });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  test(`op.backfill on ${dialect}: a downgrade clears stale progress, so a re-upgrade backfills every row`, async () => {
+    const db = await createTestDatabase(dialect);
+    const project = makeProject();
+    try {
+      // Expand adds items.w (with a CHECK the bad row violates); the next revision backfills it.
+      project.write({
+        rev: "bf1000000001", down: null, message: "expand: items.w",
+        upgrade:
+          `await op.execute("ALTER TABLE items ADD COLUMN w varchar(20)");\n` +
+          `  await op.createCheckConstraint("ck_w", "items", "w IS NULL OR w <> 'bad'");`,
+        downgrade: `await op.dropConstraint("ck_w", "items", { type: "check" });\n  await op.dropColumn("items", "w");`,
+      });
+      project.write({
+        rev: "bf1000000002", down: "bf1000000001", message: "backfill items.w",
+        upgrade: `await op.backfill("items", { set: { w: "src" }, batchSize: 1000 });`,
+      });
+      await inspect(db.url, async (c) => {
+        await c.execute({ sql: createTable(dialect) });
+        await fill(c);
+      });
+      const opts = () => runtimeOptions(db.url, project.versions);
+      const progress = async () =>
+        Number((await inspect(db.url, async (c) => (await c.execute({ sql: "SELECT COUNT(*) AS n FROM athanor_backfill" })).rows))[0]!.n);
+
+      await assert.rejects(upgrade(opts(), "head"), /backfill items failed/);
+      assert.equal(await progress(), 1, "the interrupted backfill left its progress row");
+
+      // Downgrade the expand (w is dropped), fix the bad row, upgrade again: w comes back empty.
+      await downgrade(opts(), "base");
+      assert.equal(await progress(), 0, "the downgrade cleared the stale progress");
+      await inspect(db.url, (c) => c.execute({ sql: `UPDATE items SET src = 'fixed' WHERE id = ${BAD_ID}` }));
+      await upgrade(opts(), "head");
+      const missing = await inspect(db.url, async (c) => (await c.execute({ sql: "SELECT COUNT(*) AS n FROM items WHERE w IS NULL OR w <> src" })).rows);
+      assert.equal(Number(missing[0]!.n), 0, "every row backfilled, none skipped by stale progress");
+    } finally {
+      await db.drop();
+      project.remove();
+    }
   });
 }
