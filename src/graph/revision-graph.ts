@@ -5,6 +5,24 @@
  * where Alembic crashes or silently misbehaves a GraphError with a one-line message is thrown.
  * Version-table rows are modelled as an applied set: the rows plus all their ancestors through
  * parents and dependencies; rows = applied revisions with no applied child or dependent.
+ *
+ * Deliberate differences from Alembic 1.8:
+ * - "Destination X is not a valid upgrade target" is never raised: upgrading to an applied or lower
+ *   revision is an empty plan; upgrading to another branch adds its row.
+ * - Overshooting `+N`, `REV+N`, `REV-N` on upgrade reports "Relative revision +N didn't produce N
+ *   migrations" (Alembic crashes); downgrade overshoot keeps "Walked too far".
+ * - `downgrade -1` with several rows, and `label@-1` with several heads on the branch, are errors
+ *   that name the rows and suggest `<branch>@-1` or `<rev>-1` (Alembic warns or asserts).
+ * - Stamp with several destinations replaces only the rows in each destination's lineage;
+ *   destinations that are ancestors of each other are rejected ("overlaps").
+ * - History: `REV+N`/`REV-N` also at the start of a range; relative overshoot is clamped; `-N:` with
+ *   several heads is an error; `:current` with no rows lists nothing.
+ * - Any unique prefix of an id or label resolves (Alembic wants 4+ characters for ids); an id and
+ *   its own label matching one prefix is not ambiguous; a label that looks relative (`release-2`)
+ *   is read as the label.
+ * - Labels propagate deterministically (each revision passes on the labels it declares).
+ * - Build errors: missing parents/dependencies name the referencing file; duplicate ids name both
+ *   files; cycles list only the revisions on them; ambiguous `dependsOn` prefixes are rejected.
  */
 import { buildGraphData, keysWithPrefix, lowerBound, type GraphData } from "./build.js";
 import { GraphError, type MigrationStep, type Revision, type RevisionHeader } from "./types.js";
