@@ -271,10 +271,8 @@ export function buildProgram(): Command {
       const m = await import("./commands/migrate.js");
       if (opts.sql) return void process.stdout.write(await m.upgradeSql(project, target, opts));
       if (target.includes(":")) throw new UsageError("Range revision not allowed (start:end works only with --sql)");
-      // Print the zero-downtime findings for what is about to run; --strict refuses on errors.
-      const { lintBeforeUpgrade } = await import("./commands/lint.js");
-      await lintBeforeUpgrade(project, target, { strict: opts.strict });
-      await m.upgrade(project, target, opts);
+      // Lint what is about to run (once the lock is held); --strict refuses on errors.
+      await m.upgrade(project, target, { ...opts, lint: true });
     });
 
   program

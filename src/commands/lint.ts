@@ -156,29 +156,24 @@ export function warnFindings(report: LintReport, log: Logger): void {
 }
 
 /**
- * For `upgrade TARGET`: print the findings for what is about to be applied (as WARN lines) and, with
- * `strict`, refuse (throw) when an error-severity finding remains. Returns the report.
+ * For `upgrade`: the runtime calls this with the steps it is about to apply (lock held, plan made).
+ * Prints the findings as WARN lines and, with `strict`, refuses (throws) when an error-severity
+ * finding remains. A failure of lint itself only warns, unless `strict`.
  */
-export async function lintBeforeUpgrade(
+export async function lintBeforeSteps(
   project: Project,
-  target: string,
-  options: { strict?: boolean; log?: Logger } = {},
-): Promise<LintReport> {
-  const log = options.log ?? project.log;
-  const graph = project.graph();
+  steps: readonly MigrationStep[],
+  options: { strict?: boolean } = {},
+): Promise<LintReport | null> {
   let report: LintReport;
   try {
-    const { current } = await import("./migrate.js");
-    const state = await current(project, { quiet: true });
-    const steps = graph.size === 0 ? [] : graph.planUpgrade(state.rows, target);
     report = await lintPlannedSteps(project, steps);
   } catch (error) {
-    // The upgrade itself reports unreachable databases and bad targets; lint must not hide them.
     if (options.strict) throw error;
-    log.warn(`lint skipped: ${(error as Error).message}`);
-    return { dialect: project.config.url.dialect, revisions: [], findings: [], summary: summarize([], 0), failed: false };
+    project.log.warn(`lint skipped: ${(error as Error).message}`);
+    return null;
   }
-  warnFindings(report, log);
+  warnFindings(report, project.log);
   if (report.failed && options.strict) {
     throw new Error(
       `upgrade refused (--strict): athanor lint found ${report.summary.errors} error(s) in the revisions to apply; ` +

@@ -1,10 +1,13 @@
 import * as runtime from "../runtime/migrate.js";
+import type { MigrationStep } from "../graph/types.js";
 import { createMemoryLogger, type Logger } from "../util/log.js";
 import type { Project } from "./project.js";
 
 export interface MigrateOptions {
   strict?: boolean;
   tag?: string;
+  /** Lint the revisions `upgrade` is about to apply, printing the findings (and refusing on errors with `strict`). */
+  lint?: boolean;
 }
 
 function runtimeOptions(project: Project, options: MigrateOptions = {}, log: Logger = project.log) {
@@ -29,7 +32,13 @@ function offlineOptions(project: Project, options: MigrateOptions = {}) {
 }
 
 export function upgrade(project: Project, target: string, options: MigrateOptions = {}) {
-  return runtime.upgrade(runtimeOptions(project, options), target);
+  const beforeRun = options.lint
+    ? async (steps: MigrationStep[]) => {
+        const { lintBeforeSteps } = await import("./lint.js");
+        await lintBeforeSteps(project, steps, { strict: options.strict });
+      }
+    : undefined;
+  return runtime.upgrade({ ...runtimeOptions(project, options), beforeRun }, target);
 }
 
 export function downgrade(project: Project, target: string, options: MigrateOptions = {}) {

@@ -69,6 +69,11 @@ export interface RuntimeOptions {
   xArgs?: Record<string, string>;
   /** The database of a multi-database config (`--name`), given to revision functions as `context.name`. */
   name?: string;
+  /**
+   * Called with the planned steps once the lock is held and before the first one runs (upgrade and
+   * downgrade): `upgrade` lints exactly what it is about to apply here. Throwing stops the run.
+   */
+  beforeRun?: (steps: MigrationStep[]) => Promise<void>;
 }
 
 export type OfflineOptions = Omit<RuntimeOptions, "url"> & { dialect: DialectName };
@@ -384,6 +389,7 @@ async function migrate<D extends "up" | "down">(
     const rows = await readVersionRows(s.conn, s.versionTable);
     if (direction === "up") await checkDrift(s, rows);
     const steps = direction === "up" ? opts.graph.planUpgrade(rows, target) : opts.graph.planDowngrade(rows, target);
+    if (steps.length > 0) await opts.beforeRun?.(steps);
     await runPlan(s, steps);
     const current = await readVersionRows(s.conn, s.versionTable);
     return {
