@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { prng } from "../test/fixtures/prng.mjs";
 import { fmt, measure, table } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,17 +41,6 @@ const DIST = join(ROOT, "dist");
 
 const tname = (i) => `t_${String(i).padStart(4, "0")}`;
 
-/** mulberry32 */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The 10 differences: [kind, table index], on 10 distinct tables chosen by the seed. */
 function differences(n, seed) {

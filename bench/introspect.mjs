@@ -14,6 +14,7 @@ import { getCompiler } from "../dist/dialects/compilers.js";
 import { connect } from "../dist/dialects/connect.js";
 import { introspect } from "../dist/dialects/introspect.js";
 import { sa } from "../dist/schema/index.js";
+import { wideSchema } from "../test/fixtures/wide-schema.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -27,26 +28,6 @@ const RUNS = Number(values.runs);
 const PG_ADMIN = process.env.ATHANOR_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const MYSQL_ADMIN = process.env.ATHANOR_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
 
-function schema(n) {
-  const name = (i) => `t_${String(i).padStart(5, "0")}`;
-  return Array.from({ length: n }, (_, i) => {
-    const t = name(i);
-    return sa.table(t,
-      sa.column("id", sa.integer(), { primaryKey: true }),
-      sa.column("code", sa.string(40), { nullable: false }),
-      sa.column("name", sa.string(100)),
-      sa.column("qty", sa.integer(), { serverDefault: 0 }),
-      sa.column("price", sa.numeric(10, 2)),
-      sa.column("active", sa.boolean(), { nullable: false, serverDefault: true }),
-      sa.column("created", sa.dateTime(), { serverDefault: sa.sql("CURRENT_TIMESTAMP") }),
-      sa.column("parent_id", sa.integer()),
-      sa.unique(["code"], { name: `uq_${t}_code` }),
-      sa.foreignKey(["parent_id"], name(i === 0 ? 0 : i - 1), ["id"], { name: `fk_${t}_parent` }),
-      sa.index(`ix_${t}_name`, ["name"]),
-      sa.index(`ix_${t}_qty_price`, ["qty", "price"]),
-    );
-  });
-}
 
 function withDatabase(adminUrl, database) {
   const u = new URL(adminUrl);
@@ -81,7 +62,7 @@ async function run(dialect) {
   const conn = await connect(parseDatabaseUrl(url));
   try {
     const compiler = getCompiler(dialect);
-    const statements = schema(N).flatMap((t) => compiler.compile({ kind: "createTable", table: t }));
+    const statements = wideSchema(sa, N).flatMap((t) => compiler.compile({ kind: "createTable", table: t }));
     const created = performance.now();
     if (dialect === "mysql") {
       for (const s of statements) await conn.execute(s); // the adapter runs one statement per call

@@ -9,10 +9,10 @@
 //          ATHANOR_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/test), as the tests use.
 // ATHANOR_CLI may point at another build of the CLI.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { generateRoundtripProject } from "../test/fixtures/roundtrip-project.mjs";
 import { fmt, measure, table } from "./lib.mjs";
 
 const { values } = parseArgs({
@@ -41,71 +41,8 @@ if (help.status !== 0 || !/Usage: athanor test\b/.test(help.stdout)) {
   process.exit(1);
 }
 
-/** The same project as test/db/testing-scale.test.ts. */
-function generateProject(n) {
-  const dir = mkdtempSync(join(tmpdir(), "athanor-bench-roundtrip-"));
-  const versions = join(dir, "migrations/versions");
-  mkdirSync(versions, { recursive: true });
-  writeFileSync(join(dir, "athanor.config.ts"), `export default { scriptLocation: "migrations", schema: "./schema.ts" };\n`);
-  const tables = [];
-  let prev = null;
-  for (let i = 0; i < n; i++) {
-    const rev = (0xa00000000000 + i).toString(16);
-    let up;
-    let down;
-    let message;
-    if (i % 3 === 0) {
-      const t = { name: `t_${tables.length + 1}`, columns: [], indexes: [] };
-      tables.push(t);
-      message = `create ${t.name}`;
-      up = `await op.createTable("${t.name}", sa.column("id", sa.integer(), { primaryKey: true }), sa.column("name", sa.string(50), { nullable: false }));`;
-      down = `await op.dropTable("${t.name}");`;
-    } else if (i % 3 === 1) {
-      const t = tables.at(-1);
-      const c = `c_${i}`;
-      t.columns.push(c);
-      message = `add ${t.name}.${c}`;
-      up = `await op.addColumn("${t.name}", sa.column("${c}", sa.integer(), { nullable: true }));`;
-      down = `await op.dropColumn("${t.name}", "${c}");`;
-    } else {
-      const t = tables.at(-1);
-      const c = t.columns.at(-1);
-      const ix = `ix_${t.name}_${c}`;
-      t.indexes.push(`sa.index("${ix}", ["${c}"])`);
-      message = `index ${t.name}.${c}`;
-      up = `await op.createIndex("${ix}", "${t.name}", ["${c}"]);`;
-      down = `await op.dropIndex("${ix}", { table: "${t.name}" });`;
-    }
-    writeFileSync(join(versions, `${rev}_r${i}.ts`), `/**
- * ${message}
- *
- * Revision ID: ${rev}
- * Revises: ${prev ?? ""}
- */
-import { type Op, sa } from "athanor";
 
-export const revision = "${rev}";
-export const downRevision: string | null = ${JSON.stringify(prev)};
-
-export async function upgrade(op: Op): Promise<void> {
-  ${up}
-}
-
-export async function downgrade(op: Op): Promise<void> {
-  ${down}
-}
-`);
-    prev = rev;
-  }
-  const decls = tables.map((t) => `export const ${t.name} = sa.table("${t.name}",
-  sa.column("id", sa.integer(), { primaryKey: true }),
-  sa.column("name", sa.string(50), { nullable: false }),
-${t.columns.map((c) => `  sa.column("${c}", sa.integer(), { nullable: true }),\n`).join("")}${t.indexes.map((x) => `  ${x},\n`).join("")});`);
-  writeFileSync(join(dir, "schema.ts"), `import { sa } from "athanor";\n\n${decls.join("\n")}\n`);
-  return dir;
-}
-
-const dir = generateProject(N);
+const dir = generateRoundtripProject(N, "athanor-bench-roundtrip-");
 const rows = [];
 try {
   const dialects = values.dialect === "all" ? ["postgresql", "mysql", "sqlite"] : values.dialect.split(",");

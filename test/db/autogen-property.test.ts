@@ -13,23 +13,13 @@ import { sa } from "../../src/schema/index.js";
 import type { Column, Constraint, Index, ServerDefault, SqlType, Table } from "../../src/schema/types.js";
 import { DIALECTS } from "../helpers/databases.js";
 import { Harness, SA_IMPORT } from "./autogen-harness.test.js";
+import { prng } from "../fixtures/prng.mjs";
 
 const SEEDS = (process.env.ATHANOR_AUTOGEN_SEEDS ?? "1,2,3,4,5").split(",").map((s) => Number(s.trim()));
 const TABLES = 3;
 const EDIT_ROUNDS = 2;
 const EDITS_PER_ROUND = 4;
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   readonly rand: () => number;

@@ -12,30 +12,10 @@ import { declaredAsIntrospected, introspect } from "../../src/dialects/introspec
 import type { DialectName } from "../../src/dialects/types.js";
 import { sa, type Table } from "../../src/schema/index.js";
 import { DIALECTS, createTestDatabase } from "../helpers/databases.js";
+import { wideSchema } from "../fixtures/wide-schema.mjs";
 
 const TABLES = 1000;
 
-function schema(): Table[] {
-  const name = (i: number) => `t_${String(i).padStart(4, "0")}`;
-  return Array.from({ length: TABLES }, (_, i) => {
-    const n = name(i);
-    return sa.table(n,
-      sa.column("id", sa.integer(), { primaryKey: true }),
-      sa.column("code", sa.string(40), { nullable: false }),
-      sa.column("name", sa.string(100)),
-      sa.column("qty", sa.integer(), { serverDefault: 0 }),
-      sa.column("price", sa.numeric(10, 2)),
-      sa.column("active", sa.boolean(), { nullable: false, serverDefault: true }),
-      sa.column("created", sa.dateTime(), { serverDefault: sa.sql("CURRENT_TIMESTAMP") }),
-      sa.column("parent_id", sa.integer()),
-      sa.primaryKey(["id"], { name: `pk_${n}` }),
-      sa.unique(["code"], { name: `uq_${n}_code` }),
-      sa.foreignKey(["parent_id"], name(i === 0 ? 0 : i - 1), ["id"], { name: `fk_${n}_parent`, onDelete: "SET NULL" }),
-      sa.index(`ix_${n}_name`, ["name"]),
-      sa.index(`ix_${n}_qty_price`, ["qty", "price"]),
-    );
-  });
-}
 
 function ddlScript(dialect: DialectName, tables: Table[]): string {
   const compiler = getCompiler(dialect);
@@ -71,7 +51,7 @@ for (const dialect of DIALECTS) {
     const db = await createTestDatabase(dialect);
     const conn = await connect(parseDatabaseUrl(db.url));
     try {
-      const declared = schema();
+      const declared = wideSchema<Table>(sa, TABLES);
       const script = ddlScript(dialect, declared);
       const created = performance.now();
       if (dialect === "mysql") await runMysqlScript(db.url, script);
