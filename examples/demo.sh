@@ -28,6 +28,10 @@ $athanor upgrade head
 step "athanor current"
 $athanor current
 
+mkdir -p src && cp "$here/tutorial/schema.ts" src/schema.ts
+step "athanor check   # the database at head against src/schema.ts (the config's schema)"
+$athanor check
+
 step "athanor history"
 $athanor history
 

@@ -7,26 +7,7 @@ import * as athanor from "../../src/index.js";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../helpers/databases.js";
 
 const TUTORIAL = resolve(import.meta.dirname, "../../examples/tutorial/versions");
-const SCHEMA = `import { sa } from "athanor";
-export const users = sa.table("users",
-  sa.column("id", sa.integer(), { primaryKey: true, autoincrement: true }),
-  sa.column("username", sa.string(50), { nullable: false, unique: true }),
-  sa.column("email", sa.string(255), { nullable: false, unique: true }),
-  sa.column("full_name", sa.string(100), { nullable: true }),
-  sa.column("is_active", sa.boolean(), { nullable: false, serverDefault: sa.sql("true") }),
-  sa.column("created_at", sa.dateTime({ timezone: true }), { nullable: false, serverDefault: sa.sql("CURRENT_TIMESTAMP") }),
-  sa.column("phone_number", sa.string(20), { nullable: true, index: true }),
-);
-export const orders = sa.table("orders",
-  sa.column("id", sa.integer(), { primaryKey: true, autoincrement: true }),
-  sa.column("user_id", sa.integer(), { nullable: false }),
-  sa.column("total_amount", sa.numeric(10, 2), { nullable: false }),
-  sa.column("status", sa.string(20), { nullable: false, serverDefault: "pending" }),
-  sa.column("created_at", sa.dateTime({ timezone: true }), { nullable: false, serverDefault: sa.sql("CURRENT_TIMESTAMP") }),
-  sa.foreignKey(["user_id"], "users", ["id"], { onDelete: "CASCADE" }),
-  sa.index("ix_orders_user_id", ["user_id"]),
-);
-`;
+const SCHEMA = resolve(import.meta.dirname, "../../examples/tutorial/schema.ts");
 
 for (const dialect of DIALECTS) {
   describe(`programmatic API on ${dialect}`, () => {
@@ -37,7 +18,7 @@ for (const dialect of DIALECTS) {
       cwd = mkdtempSync(join(tmpdir(), "athanor-api-"));
       mkdirSync(join(cwd, "migrations/versions"), { recursive: true });
       cpSync(TUTORIAL, join(cwd, "migrations/versions"), { recursive: true });
-      writeFileSync(join(cwd, "schema.ts"), SCHEMA);
+      cpSync(SCHEMA, join(cwd, "schema.ts"));
       writeFileSync(join(cwd, "athanor.config.ts"), `export default { scriptLocation: "migrations", schema: "./schema.ts" };\n`);
     });
     after(async () => {
