@@ -35,7 +35,34 @@ export abstract class BaseCompiler implements Compiler {
   abstract readonly dialect: DialectName;
   abstract readonly transactionalDdl: boolean;
 
-  abstract renderType(t: SqlType): string;
+  /** The SQL-standard spelling of each type; a dialect's {@link dialectType} overrides where it differs. */
+  renderType(t: SqlType): string {
+    const own = this.dialectType(t);
+    if (own !== undefined) return own;
+    switch (t.kind) {
+      case "integer": return "INTEGER";
+      case "bigInteger": return "BIGINT";
+      case "smallInteger": return "SMALLINT";
+      case "string": return t.length === null ? "VARCHAR" : `VARCHAR(${t.length})`;
+      case "text": return "TEXT";
+      case "boolean": return "BOOLEAN";
+      case "dateTime": return "TIMESTAMP";
+      case "date": return "DATE";
+      case "time": return "TIME";
+      case "numeric":
+        if (t.precision === null) return "NUMERIC";
+        return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
+      case "float": return "FLOAT";
+      case "json": return "JSON";
+      case "uuid": return "CHAR(36)";
+      case "binary": return "BLOB";
+      case "enum": return `VARCHAR(${Math.max(...t.values.map((v) => v.length))})`;
+      case "custom": return t.sql;
+    }
+  }
+
+  /** This dialect's spelling of a type where it differs from the standard one, else undefined. */
+  protected abstract dialectType(t: SqlType): string | undefined;
 
   quoteIdentifier(name: string): string {
     return quoteIdentifierFor(this.dialect, name);

@@ -17,28 +17,18 @@ export class MysqlCompiler extends BaseCompiler {
   readonly dialect = "mysql" as const;
   readonly transactionalDdl = false;
 
-  renderType(t: SqlType): string {
+  protected dialectType(t: SqlType): string | undefined {
     switch (t.kind) {
-      case "integer": return "INTEGER";
-      case "bigInteger": return "BIGINT";
-      case "smallInteger": return "SMALLINT";
       case "string":
         if (t.length === null) throw new CompileError("sa.string() needs a length on MySQL (VARCHAR requires one): use sa.string(255) or sa.text()");
-        return `VARCHAR(${t.length})`;
-      case "text": return "TEXT";
+        return undefined;
       case "boolean": return "BOOL";
       case "dateTime": return "DATETIME(6)";
-      case "date": return "DATE";
       case "time": return "TIME(6)";
-      case "numeric":
-        if (t.precision === null) return "NUMERIC";
-        return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
       case "float": return "DOUBLE";
-      case "json": return "JSON";
-      case "uuid": return "CHAR(36)";
       case "binary": return "LONGBLOB";
       case "enum": return `ENUM(${t.values.map((v) => this.renderLiteral(v)).join(", ")})`;
-      case "custom": return t.sql;
+      default: return undefined;
     }
   }
 

@@ -9,26 +9,14 @@ export class PostgresCompiler extends BaseCompiler {
   readonly dialect = "postgresql" as const;
   readonly transactionalDdl = true;
 
-  renderType(t: SqlType): string {
+  protected dialectType(t: SqlType): string | undefined {
     switch (t.kind) {
-      case "integer": return "INTEGER";
-      case "bigInteger": return "BIGINT";
-      case "smallInteger": return "SMALLINT";
-      case "string": return t.length === null ? "VARCHAR" : `VARCHAR(${t.length})`;
-      case "text": return "TEXT";
-      case "boolean": return "BOOLEAN";
       case "dateTime": return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
-      case "date": return "DATE";
       case "time": return "TIME WITHOUT TIME ZONE";
-      case "numeric":
-        if (t.precision === null) return "NUMERIC";
-        return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
-      case "float": return "FLOAT";
-      case "json": return "JSON";
       case "uuid": return "UUID";
       case "binary": return "BYTEA";
       case "enum": return this.q(t.name);
-      case "custom": return t.sql;
+      default: return undefined;
     }
   }
 

@@ -21,27 +21,8 @@ export class SqliteCompiler extends BaseCompiler {
   readonly dialect = "sqlite" as const;
   readonly transactionalDdl = true;
 
-  renderType(t: SqlType): string {
-    switch (t.kind) {
-      case "integer": return "INTEGER";
-      case "bigInteger": return "BIGINT";
-      case "smallInteger": return "SMALLINT";
-      case "string": return t.length === null ? "VARCHAR" : `VARCHAR(${t.length})`;
-      case "text": return "TEXT";
-      case "boolean": return "BOOLEAN";
-      case "dateTime": return "DATETIME";
-      case "date": return "DATE";
-      case "time": return "TIME";
-      case "numeric":
-        if (t.precision === null) return "NUMERIC";
-        return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
-      case "float": return "FLOAT";
-      case "json": return "JSON";
-      case "uuid": return "CHAR(36)";
-      case "binary": return "BLOB";
-      case "enum": return `VARCHAR(${Math.max(...t.values.map((v) => v.length))})`;
-      case "custom": return t.sql;
-    }
+  protected dialectType(t: SqlType): string | undefined {
+    return t.kind === "dateTime" ? "DATETIME" : undefined;
   }
 
   /** Expression defaults are parenthesized, as SQLite requires (literals and CURRENT_* stay bare). */
